@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requireServiceEnv } from '@surprisal/testing';
+
+/** The built engine, started as `npm start` starts it: these tests prove the real process, not a test harness. */
+const MAIN = resolve(__dirname, '../../../../dist/apps/engine/src/main.js');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  let output = '';
+  const child = spawn(process.execPath, [MAIN], {
+    // Only what the test names: the suite's own service settings must not leak into the embedded run.
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, output: () => output, exited };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (address && typeof address === 'object' ? ok(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHealth(port: number, proc: Started, timeoutMs = 60_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`engine exited early (${proc.child.exitCode}):\n${proc.output()}`);
+    try {
+      return await fetch(`http://127.0.0.1:${port}/health`);
+    } catch {
+      if (Date.now() > deadline) throw new Error(`engine did not answer within ${timeoutMs} ms:\n${proc.output()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+describe('the engine process', () => {
+  let running: Started | undefined;
+  const dirs: string[] = [];
+
+  beforeAll(() => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does).`);
+  });
+
+  afterEach(async () => {
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+    running = undefined;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('stops at boot on bad settings, naming each problem, and never listens', async () => {
+    running = start({ PORT: 'http', KAFKA_BROKERS: 'localhost', S3_ENDPOINT: 'http://127.0.0.1:9000', SURPRISAL_ADMIN_KEY: 'too-short' });
+    expect(await running.exited).toBe(78);
+    const out = running.output();
+    expect(out).toContain('cannot start');
+    expect(out).toMatch(/PORT: must be an integer/);
+    expect(out).toMatch(/KAFKA_BROKERS/);
+    expect(out).toMatch(/S3_BUCKET: required/);
+    expect(out).toMatch(/SURPRISAL_ADMIN_KEY: must be at least 24 characters/);
+    expect(out).not.toContain('too-short');
+  });
+
+  it('runs with the embedded defaults: health, docs, a first admin key in a private file, graceful SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'surprisal-engine-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    running = start({ PORT: String(port), SURPRISAL_DATA_DIR: dataDir });
+    const health = await waitForHealth(port, running);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', checks: { database: { backend: 'pglite' }, bus: { backend: 'memory' }, storage: { backend: 'local' } } });
+    expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
+
+    const keyFile = join(dataDir, 'admin.key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readFileSync(keyFile, 'utf8').trim();
+    expect(running.output()).not.toContain(key);
+    const me = await fetch(`http://127.0.0.1:${port}/v1/whoami`, { headers: { authorization: `Bearer ${key}` } });
+    expect(await me.json()).toMatchObject({ role: 'admin' });
+
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  });
+
+  it('runs against the real PostgreSQL, Kafka and S3 from their settings', async () => {
+    const port = await freePort();
+    const adminKey = 'int-test-admin-key-0123456789';
+    running = start({
+      PORT: String(port),
+      DATABASE_URL: requireServiceEnv('DATABASE_URL'),
+      KAFKA_BROKERS: requireServiceEnv('KAFKA_BROKERS'),
+      S3_ENDPOINT: requireServiceEnv('S3_ENDPOINT'),
+      S3_BUCKET: requireServiceEnv('S3_BUCKET'),
+      S3_ACCESS_KEY_ID: requireServiceEnv('S3_ACCESS_KEY_ID'),
+      S3_SECRET_ACCESS_KEY: requireServiceEnv('S3_SECRET_ACCESS_KEY'),
+      SURPRISAL_ADMIN_KEY: adminKey,
+    });
+    const health = await waitForHealth(port, running);
+    expect(await health.json()).toMatchObject({ status: 'ok', checks: { database: { backend: 'postgres' }, bus: { backend: 'kafka' }, storage: { backend: 's3' } } });
+    const me = await fetch(`http://127.0.0.1:${port}/v1/whoami`, { headers: { authorization: `Bearer ${adminKey}` } });
+    expect(await me.json()).toMatchObject({ role: 'admin', name: 'SURPRISAL_ADMIN_KEY' });
+    expect(running.output()).not.toContain(adminKey);
+    expect(running.output()).not.toContain(requireServiceEnv('S3_SECRET_ACCESS_KEY'));
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  });
+});

@@ -1,0 +1,4 @@
+import { runApp } from '@surprisal/platform';
+import { ScorerModule } from './scorer.module';
+
+void runApp('scorer', () => [ScorerModule]);

@@ -1,0 +1,43 @@
+import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiKeyRepository, type ApiRole } from '@surprisal/db';
+import { ALLOWED_ROLES, IS_PUBLIC, type AuthenticatedRequest, type Principal } from './auth.decorators';
+
+interface Headers {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Applied to every route of every app: a key is required unless the route is explicitly @Public. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ApiKeyRepository) private readonly keys: ApiKeyRepository,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = ctx.switchToHttp().getRequest<AuthenticatedRequest & Headers>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match?.[1]) throw new UnauthorizedException('Missing API key: send "Authorization: Bearer <key>"');
+
+    const principal = await this.lookup(match[1]);
+    if (!principal) throw new UnauthorizedException('Unknown or revoked API key');
+
+    const allowed = this.reflector.getAllAndOverride<ApiRole[] | undefined>(ALLOWED_ROLES, targets) ?? [];
+    if (principal.role !== 'admin' && !allowed.includes(principal.role)) {
+      throw new ForbiddenException(`Role "${principal.role}" may not call this route (allowed: ${['admin', ...allowed].join(', ')})`);
+    }
+    request.principal = principal;
+    return true;
+  }
+
+  /** One indexed lookup per request, uncached, so a revoked key stops working at once. */
+  private async lookup(key: string): Promise<Principal | undefined> {
+    const found = await this.keys.findActive(key);
+    return found ? { keyId: found.id, name: found.name, role: found.role } : undefined;
+  }
+}

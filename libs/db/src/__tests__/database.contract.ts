@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database } from '../database';
+import { ApiKeyEntity, DriveEntity, EdgeCaseEntity, ModelVersionEntity, VehicleEntity } from '../entities';
+import { ApiKeyRepository } from '../repositories/api-key.repository';
+
+const TABLES = [
+  'action_batches', 'action_segments', 'annotation_tasks', 'api_keys', 'clips', 'datasets', 'drives', 'edge_cases',
+  'label_audit', 'labels', 'model_versions', 'retraining_jobs', 'vehicles', 'window_scores',
+];
+
+/** One suite, run against embedded PGlite and against real PostgreSQL: both must behave the same. */
+export function describeDatabaseContract(name: string, open: () => Promise<Database>, dispose: (db: Database) => Promise<void>): void {
+  describe(`Database contract: ${name}`, () => {
+    let db: Database;
+    beforeAll(async () => {
+      db = await open();
+    });
+    afterAll(async () => {
+      if (db) await dispose(db);
+    });
+
+    it('creates every table of data model v1 and is idempotent on a second migrate', async () => {
+      const rows = await db.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> 'migrations' ORDER BY table_name`,
+      );
+      expect(rows.map((r) => r.table_name)).toEqual(TABLES);
+      expect(await db.migrate()).toEqual([]);
+    });
+
+    it('stores an action batch once however often it is delivered (unique constraint, not code)', async () => {
+      await db.repository(VehicleEntity).save({ id: 'veh-1' });
+      await db.repository(DriveEntity).save({ id: 'drive-1', vehicleId: 'veh-1' });
+      const insert = () =>
+        db.query(
+          `INSERT INTO action_batches (vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples, source)
+           VALUES ('veh-1', 'drive-1', 7, 1700000000000, 1700000000950, 2, $1, 'test')
+           ON CONFLICT ON CONSTRAINT uq_action_batches_vehicle_drive_seq DO NOTHING RETURNING id`,
+          [JSON.stringify([{ t: 1700000000000, speed: 3 }, { t: 1700000000950, speed: 3.1 }])],
+        );
+      expect(await insert()).toHaveLength(1);
+      expect(await insert()).toHaveLength(0);
+      await expect(
+        db.query(`INSERT INTO action_batches (vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples, source) VALUES ('veh-1', 'drive-1', 7, 1, 2, 0, '[]', 'x')`),
+      ).rejects.toThrow(/uq_action_batches_vehicle_drive_seq/);
+      const [row] = await db.query<{ n: string; first_t: string }>(`SELECT count(*) AS n, min(first_t) AS first_t FROM action_batches`);
+      // int8 comes back as a string from raw SQL on both backends (as `pg` does), a number through entities.
+      expect(row).toEqual({ n: '1', first_t: '1700000000000' });
+      const drive = await db.repository(DriveEntity).findOneByOrFail({ id: 'drive-1' });
+      expect(drive.sampleCount).toBe(0);
+    });
+
+    it('rolls back a failed transaction without touching a concurrent one', async () => {
+      const failing = db.transaction(async (m) => {
+        await m.save(VehicleEntity, { id: 'veh-rollback' });
+        throw new Error('boom');
+      });
+      const succeeding = db.transaction(async (m) => {
+        await m.save(VehicleEntity, { id: 'veh-commit' });
+      });
+      await expect(failing).rejects.toThrow('boom');
+      await succeeding;
+      const ids = (await db.repository(VehicleEntity).find()).map((v) => v.id);
+      expect(ids).toContain('veh-commit');
+      expect(ids).not.toContain('veh-rollback');
+    });
+
+    it('finds nearest edge cases by embedding through the cube GiST index', async () => {
+      const model = await db.repository(ModelVersionEntity).save({ version: `v-${name}`, artifactUri: 'file:///m', ioContract: 'surprisal.models.v1' });
+      await db.query(
+        `INSERT INTO action_segments (id, vehicle_id, drive_id, segment_index, start_t, end_t, sample_count)
+         VALUES ('00000000-0000-4000-8000-000000000001', 'veh-1', 'drive-1', 0, 0, 20000, 400)`,
+      );
+      const base = { vehicleId: 'veh-1', driveId: 'drive-1', segmentId: '00000000-0000-4000-8000-000000000001', modelVersionId: model.id, endT: 1, peakT: 0, score: 1, queue: 'annotation' as const };
+      const dims = 64;
+      const vec = (hot: number) => Array.from({ length: dims }, (_, i) => (i === hot ? 1 : 0));
+      await db.repository(EdgeCaseEntity).save([
+        { ...base, startT: 0, embedding: vec(0) },
+        { ...base, startT: 1, embedding: vec(1) },
+        { ...base, startT: 2, embedding: vec(0).map((x, i) => (i === 2 ? 0.1 : x)) },
+      ]);
+      const query = `(${vec(0).join(',')})`;
+      const nearest = await db.query<{ start_t: string }>(`SELECT start_t FROM edge_cases ORDER BY embedding <-> $1::cube LIMIT 2`, [query]);
+      expect(nearest.map((r) => r.start_t)).toEqual(['0', '2']);
+      const loaded = await db.repository(EdgeCaseEntity).findOneByOrFail({ startT: 2 });
+      expect(loaded.embedding).toHaveLength(dims);
+      expect(loaded.embedding?.[2]).toBeCloseTo(0.1);
+      const [index] = await db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_edge_cases_embedding'`);
+      expect(index?.indexdef).toMatch(/USING gist/i);
+    });
+
+    it('keeps only one promoted model at a time', async () => {
+      const models = db.repository(ModelVersionEntity);
+      await models.save({ version: `p1-${name}`, artifactUri: 'file:///a', ioContract: 'x', status: 'promoted' });
+      await expect(models.save({ version: `p2-${name}`, artifactUri: 'file:///b', ioContract: 'x', status: 'promoted' })).rejects.toThrow(
+        /uq_model_versions_promoted/,
+      );
+    });
+
+    it('stores API keys hashed and finds, ensures and revokes them', async () => {
+      const keys = new ApiKeyRepository(db);
+      const created = await keys.create('ci', 'engineer');
+      expect(created.key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
+      const stored = await db.repository(ApiKeyEntity).findOneByOrFail({ id: created.id });
+      expect(stored.keyHash).not.toContain(created.key);
+      expect((await keys.findActive(created.key))?.role).toBe('engineer');
+      expect(await keys.findActive(created.key + 'x')).toBeUndefined();
+      const admin = 'a-first-admin-key-of-enough-length';
+      await keys.ensure(admin, 'env', 'admin');
+      await keys.ensure(admin, 'env', 'admin');
+      expect((await keys.list()).filter((k) => k.name === 'env')).toHaveLength(1);
+      expect(await keys.revoke(created.id)).toBe(true);
+      expect(await keys.revoke(created.id)).toBe(false);
+      expect(await keys.findActive(created.key)).toBeUndefined();
+    });
+  });
+}
