@@ -1,0 +1,3 @@
+export * from './services';
+export * from './s3';
+export * from './kafka';
