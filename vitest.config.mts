@@ -15,6 +15,7 @@ export default defineConfig({
       '@surprisal/bus': lib('bus'),
       '@surprisal/platform': lib('platform'),
       '@surprisal/auth': lib('auth'),
+      '@surprisal/columnar': lib('columnar'),
       '@surprisal/testing': lib('testing'),
     },
   },

@@ -31,6 +31,11 @@ export async function createHttpApp(config: EngineConfig, modules: Type[]): Prom
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, modules), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
   });
+  // Bodies that are not JSON (clip uploads to presigned URLs) reach their route as a stream, unbuffered.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('*', (_req: unknown, payload: unknown, done: (err: Error | null, body?: unknown) => void) => done(null, payload));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const document = SwaggerModule.createDocument(
     app,

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { BlobsController } from './blobs.controller';
+
+@Module({ controllers: [BlobsController] })
+export class BlobsModule {}
