@@ -18,6 +18,12 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Errors worth waiting out: the server is (re)starting or briefly unreachable. */
+function isTransientConnectError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', '57P03', '53300'].includes(code) || /timeout/i.test((err as Error).message);
+}
+
 /**
  * The one gateway to the relational store: TypeORM on PostgreSQL (`pg`) or on embedded PGlite.
  * Both run the same migrations and the same queries; only the connection differs.
@@ -61,6 +67,7 @@ export class Database {
         await this.dataSource.initialize();
         break;
       } catch (err) {
+        if (this.config.kind === 'pglite' || !isTransientConnectError(err)) throw err;
         if (Date.now() > deadline) {
           throw new Error(`Cannot connect to ${this.description} after ${attempt} attempts: ${(err as Error).message}`);
         }

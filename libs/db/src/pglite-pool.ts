@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, types, type Results } from '@electric-sql/pglite';
 
 type QueryCallback = (err: Error | null, result?: PgResult) => void;
@@ -23,7 +24,10 @@ interface PgResult {
 export function pglitePgModule(dataDir: string | undefined): { Pool: new () => EventEmitter } {
   let db: Promise<PGlite> | undefined;
   const open = (): Promise<PGlite> => {
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    if (dataDir && !db) {
+      mkdirSync(dataDir, { recursive: true });
+      lockDataDir(dataDir);
+    }
     // The contrib extension ships as an ES module only in its typings; load it lazily.
     db ??= import('@electric-sql/pglite/contrib/cube').then(({ cube }) =>
       PGlite.create({
@@ -93,6 +97,7 @@ export function pglitePgModule(dataDir: string | undefined): { Pool: new () => E
       db = undefined;
       this.queue
         .then(() => closing?.then((p) => p.close()))
+        .then(() => (closing && dataDir ? unlockDataDir(dataDir) : undefined))
         .then(
           () => cb?.(null),
           (err: unknown) => cb?.(err instanceof Error ? err : new Error(String(err))),
@@ -111,4 +116,41 @@ function once(fn: () => void): () => void {
       fn();
     }
   };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A lock file holding the owner's pid refuses that with a clear message (a dead owner's lock is taken over).
+ */
+function lockDataDir(dir: string): void {
+  const file = join(dir, 'surprisal.lock');
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = Number(readFileSync(file, 'utf8'));
+    if (isAlive(owner)) {
+      throw new Error(
+        `The embedded database in ${dir} is in use by process ${owner} (a running engine?). Stop it first, or use the engine's API instead.`,
+      );
+    }
+    rmSync(file, { force: true });
+  }
+}
+
+function unlockDataDir(dir: string): void {
+  rmSync(join(dir, 'surprisal.lock'), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

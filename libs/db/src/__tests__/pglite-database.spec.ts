@@ -16,6 +16,8 @@ describe('embedded PGlite on disk', () => {
       await first.repository(VehicleEntity).save({ id: 'persisted' });
       await first.close();
       const second = await Database.create({ kind: 'pglite', dir }).open();
+      // A second opener of the same folder (another process, or a CLI beside a running engine) is refused.
+      await expect(Database.create({ kind: 'pglite', dir }).open()).rejects.toThrow(/is in use by process/);
       expect(await second.repository(VehicleEntity).findOneBy({ id: 'persisted' })).not.toBeNull();
       expect(await second.migrate()).toEqual([]);
       await second.close();
