@@ -23,4 +23,12 @@ step "build"
 npm run build --silent
 
 step "tests (unit, contract, integration, end-to-end)"
-npx vitest run "$@"
+mkdir -p test-artifacts
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
+# One plain closing line that people and CI can read: "N passed, N failed".
+node -e '
+  const r = require("./test-artifacts/vitest.json");
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' || true
+exit "$status"
