@@ -18,6 +18,11 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Raw SQL inside a transaction (rows for every command, as Database.query). */
+export interface SqlTx {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+}
+
 /** Errors worth waiting out: the server is (re)starting or briefly unreachable. */
 function isTransientConnectError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
@@ -117,6 +122,23 @@ export class Database {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  /** Raw SQL in one transaction: committed when `work` resolves, rolled back when it throws. */
+  async sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      const result = await work({ query: async <R>(sql: string, params: unknown[] = []) => (await runner.query(sql, params, true)).records as R[] });
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** A cheap round trip, for health checks. */

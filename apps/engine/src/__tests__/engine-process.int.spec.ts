@@ -1,55 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { requireServiceEnv } from '@surprisal/testing';
-
-/** The built engine, started as `npm start` starts it: these tests prove the real process, not a test harness. */
-const MAIN = resolve(__dirname, '../../../../dist/apps/engine/src/main.js');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  let output = '';
-  const child = spawn(process.execPath, [MAIN], {
-    // Only what the test names: the suite's own service settings must not leak into the embedded run.
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => output, exited };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (address && typeof address === 'object' ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
-
-async function waitForHealth(port: number, proc: Started, timeoutMs = 60_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`engine exited early (${proc.child.exitCode}):\n${proc.output()}`);
-    try {
-      return await fetch(`http://127.0.0.1:${port}/health`);
-    } catch {
-      if (Date.now() > deadline) throw new Error(`engine did not answer within ${timeoutMs} ms:\n${proc.output()}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
+import { ENGINE_MAIN as MAIN, freePort, killProcess, requireServiceEnv, startEngineProcess as start, waitForHealth, type StartedProcess as Started } from '@surprisal/testing';
 
 describe('the engine process', () => {
   let running: Started | undefined;
@@ -60,10 +13,7 @@ describe('the engine process', () => {
   });
 
   afterEach(async () => {
-    if (running && running.child.exitCode === null) {
-      running.child.kill('SIGKILL');
-      await running.exited;
-    }
+    await killProcess(running);
     running = undefined;
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });

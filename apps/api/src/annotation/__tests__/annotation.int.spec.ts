@@ -1,0 +1,3 @@
+import { describeAnnotationApi } from './annotation-api.suite';
+
+describeAnnotationApi('postgres');

@@ -1,0 +1,3 @@
+import { describeEdgeCasesApi } from './edge-cases-api.suite';
+
+describeEdgeCasesApi('pglite');

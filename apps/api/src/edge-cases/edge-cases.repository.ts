@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Database, type EdgeCaseStatus, type ReviewQueue } from '@surprisal/db';
+import { type Cursor } from './cursor.util';
+import { type ListEdgeCasesQuery } from './dtos/list-edge-cases.query';
+
+export interface EdgeCaseRow {
+  id: string;
+  vehicle_id: string;
+  drive_id: string;
+  segment_id: string;
+  model_version: string;
+  model_version_id: string;
+  start_t: string;
+  end_t: string;
+  peak_t: string;
+  score: number;
+  p_value: number | null;
+  status: EdgeCaseStatus;
+  queue: ReviewQueue;
+  reason_kinds: string[];
+  reasons: Record<string, unknown>[];
+  triggers: string[];
+  scenario_label: string | null;
+  created_at: Date;
+}
+
+export interface WindowRow {
+  start_t: string;
+  end_t: string;
+  total: number;
+  p_value: number | null;
+  components: Record<string, number>;
+  triggers: string[];
+  series: Record<string, unknown> | null;
+}
+
+const COLUMNS = `e.id, e.vehicle_id, e.drive_id, e.segment_id, m.version AS model_version, e.model_version_id, e.start_t, e.end_t,
+  e.peak_t, e.score, e.p_value, e.status, e.queue, e.reason_kinds, e.reasons, e.triggers, e.scenario_label, e.created_at`;
+
+/** The edge-case queries, as SQL a reviewer can read; every value is a bound parameter. */
+@Injectable()
+export class EdgeCasesRepository {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  list(q: ListEdgeCasesQuery, after: Cursor | undefined): Promise<EdgeCaseRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const bind = (v: unknown) => `$${params.push(v)}`;
+    if (q.from !== undefined) where.push(`e.start_t >= ${bind(q.from)}`);
+    if (q.to !== undefined) where.push(`e.start_t < ${bind(q.to)}`);
+    if (q.vehicleId) where.push(`e.vehicle_id = ${bind(q.vehicleId)}`);
+    if (q.driveId) where.push(`e.drive_id = ${bind(q.driveId)}`);
+    if (q.minScore !== undefined) where.push(`e.score >= ${bind(q.minScore)}`);
+    if (q.maxPValue !== undefined) where.push(`e.p_value <= ${bind(q.maxPValue)}`);
+    if (q.status) where.push(`e.status = ${bind(q.status)}`);
+    if (q.scenario) where.push(`e.scenario_label = ${bind(q.scenario)}`);
+    if (q.reasonKind) where.push(`${bind(q.reasonKind)} = ANY(e.reason_kinds)`);
+    if (q.trigger) where.push(`${bind(q.trigger)} = ANY(e.triggers)`);
+    if (q.modelVersion) where.push(`m.version = ${bind(q.modelVersion)}`);
+    const key = q.sort === 'score' ? 'e.score' : 'e.start_t';
+    if (after) where.push(`(${key}, e.id) < (${bind(after.key)}, ${bind(after.id)}::uuid)`);
+    return this.db.query<EdgeCaseRow>(
+      `SELECT ${COLUMNS} FROM edge_cases e JOIN model_versions m ON m.id = e.model_version_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${key} DESC, e.id DESC LIMIT ${bind(q.limit + 1)}`,
+      params,
+    );
+  }
+
+  async get(id: string): Promise<EdgeCaseRow | undefined> {
+    const [row] = await this.db.query<EdgeCaseRow>(
+      `SELECT ${COLUMNS} FROM edge_cases e JOIN model_versions m ON m.id = e.model_version_id WHERE e.id = $1`,
+      [id],
+    );
+    return row;
+  }
+
+  /** Windows of the same drive and model around the edge case (a window of context on each side). */
+  windows(e: EdgeCaseRow, contextMs: number): Promise<WindowRow[]> {
+    return this.db.query<WindowRow>(
+      `SELECT start_t, end_t, total, p_value, components, triggers, series FROM window_scores
+       WHERE drive_id = $1 AND model_version_id = $2 AND start_t >= $3 AND start_t <= $4 ORDER BY start_t`,
+      [e.drive_id, e.model_version_id, Number(e.start_t) - contextMs, Number(e.end_t) + contextMs],
+    );
+  }
+
+  labels(edgeCaseId: string): Promise<{ task_id: string; scenario_type: string; validity: string; notes: string; author_key_id: string; updated_at: Date }[]> {
+    return this.db.query(
+      `SELECT task_id, scenario_type, validity, notes, author_key_id, updated_at FROM labels WHERE edge_case_id = $1 ORDER BY updated_at`,
+      [edgeCaseId],
+    );
+  }
+
+  clips(e: EdgeCaseRow): Promise<{ clip_id: string; camera: string; uri: string; start_t: string; end_t: string }[]> {
+    return this.db.query(
+      `SELECT clip_id, camera, uri, start_t, end_t FROM clips
+       WHERE drive_id = $1 AND status = 'ready' AND start_t < $3 AND end_t > $2 ORDER BY camera, start_t`,
+      [e.drive_id, Number(e.start_t), Number(e.end_t)],
+    );
+  }
+
+  /** Nearest neighbours by embedding through the cube GiST index (ORDER BY embedding <-> x). */
+  similar(id: string, limit: number): Promise<(EdgeCaseRow & { distance: number })[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS}, e.embedding <-> x.embedding AS distance
+       FROM (SELECT embedding FROM edge_cases WHERE id = $1) x, edge_cases e JOIN model_versions m ON m.id = e.model_version_id
+       WHERE e.id <> $1 AND e.embedding IS NOT NULL
+       ORDER BY e.embedding <-> x.embedding LIMIT $2`,
+      [id, limit],
+    );
+  }
+
+  async hasEmbedding(id: string): Promise<boolean | undefined> {
+    const [row] = await this.db.query<{ has: boolean }>(`SELECT embedding IS NOT NULL AS has FROM edge_cases WHERE id = $1`, [id]);
+    return row?.has;
+  }
+}

@@ -1,0 +1,97 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
+import { decodeCursor, encodeCursor } from './cursor.util';
+import { type EdgeCaseDetailDto, type EdgeCasePageDto, type EdgeCaseSummaryDto, type SimilarPageDto } from './dtos/edge-case.dto';
+import { type ListEdgeCasesQuery } from './dtos/list-edge-cases.query';
+import { EdgeCasesRepository, type EdgeCaseRow } from './edge-cases.repository';
+
+const MEDIA_URL_TTL_S = 300;
+const WINDOW_CONTEXT_MS = 2_000;
+
+function summary(r: EdgeCaseRow): EdgeCaseSummaryDto {
+  return {
+    id: r.id,
+    vehicleId: r.vehicle_id,
+    driveId: r.drive_id,
+    segmentId: r.segment_id,
+    modelVersion: r.model_version,
+    startT: Number(r.start_t),
+    endT: Number(r.end_t),
+    peakT: Number(r.peak_t),
+    score: r.score,
+    pValue: r.p_value,
+    status: r.status,
+    queue: r.queue,
+    reasonKinds: r.reason_kinds,
+    triggers: r.triggers,
+    scenarioLabel: r.scenario_label,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+@Injectable()
+export class EdgeCasesService {
+  constructor(
+    @Inject(EdgeCasesRepository) private readonly repo: EdgeCasesRepository,
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
+  ) {}
+
+  async list(q: ListEdgeCasesQuery): Promise<EdgeCasePageDto> {
+    const after = q.cursor ? decodeCursor(q.cursor, q.sort) : undefined;
+    const rows = await this.repo.list(q, after);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const nextCursor =
+      rows.length > q.limit && last ? encodeCursor({ sort: q.sort, key: q.sort === 'score' ? last.score : Number(last.start_t), id: last.id }) : null;
+    return { items: page.map(summary), nextCursor };
+  }
+
+  async get(id: string): Promise<EdgeCaseDetailDto> {
+    const row = await this.repo.get(id);
+    if (!row) throw new NotFoundException(`No edge case ${id}`);
+    const [windows, labels, clips] = await Promise.all([this.repo.windows(row, WINDOW_CONTEXT_MS), this.repo.labels(id), this.repo.clips(row)]);
+    const peak = windows.find((w) => Number(w.start_t) <= Number(row.peak_t) && Number(row.peak_t) < Number(w.end_t)) ?? windows[0];
+    return {
+      ...summary(row),
+      reasons: row.reasons,
+      components: peak?.components ?? {},
+      series: peak?.series ?? null,
+      windows: windows.map((w) => ({
+        startT: Number(w.start_t),
+        endT: Number(w.end_t),
+        total: w.total,
+        pValue: w.p_value,
+        components: w.components,
+        triggers: w.triggers,
+      })),
+      labels: labels.map((l) => ({
+        taskId: l.task_id,
+        scenarioType: l.scenario_type,
+        validity: l.validity,
+        notes: l.notes,
+        authorKeyId: l.author_key_id,
+        updatedAt: new Date(l.updated_at).toISOString(),
+      })),
+      media: {
+        clips: await Promise.all(
+          clips.map(async (c) => ({
+            clipId: c.clip_id,
+            camera: c.camera,
+            startT: Number(c.start_t),
+            endT: Number(c.end_t),
+            url: await this.store.presignGet(this.store.keyOf(c.uri), MEDIA_URL_TTL_S),
+          })),
+        ),
+        thumbnailUrl: null,
+        expiresIn: MEDIA_URL_TTL_S,
+      },
+    };
+  }
+
+  async similar(id: string, limit: number): Promise<SimilarPageDto> {
+    const has = await this.repo.hasEmbedding(id);
+    if (has === undefined) throw new NotFoundException(`No edge case ${id}`);
+    if (!has) return { items: [], note: 'This edge case has no embedding (scored from actions only).' };
+    return { items: (await this.repo.similar(id, limit)).map((r) => ({ ...summary(r), distance: Number(r.distance) })) };
+  }
+}
