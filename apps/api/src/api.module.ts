@@ -3,7 +3,8 @@ import { AnnotationModule } from './annotation/annotation.module';
 import { BlobsModule } from './blobs/blobs.module';
 import { EdgeCasesModule } from './edge-cases/edge-cases.module';
 import { KeysModule } from './keys/keys.module';
+import { StatsModule } from './stats/stats.module';
 
-/** The public HTTP API under /v1. Later bounded contexts (edge cases, annotation, ingest, models) join here. */
-@Module({ imports: [KeysModule, BlobsModule, EdgeCasesModule, AnnotationModule] })
+/** The public HTTP API under /v1, one module per bounded context. */
+@Module({ imports: [KeysModule, BlobsModule, EdgeCasesModule, AnnotationModule, StatsModule] })
 export class ApiModule {}

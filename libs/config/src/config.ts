@@ -33,6 +33,8 @@ export interface EngineConfig {
   /** Secret for locally signed blob URLs; random per process when unset. */
   signingSecret: string | undefined;
   adminKey: string | undefined;
+  /** Requests per second allowed per API key (bursts up to twice that); 0 turns the limit off. */
+  rateLimitPerKey: number;
 }
 
 /** Thrown when settings are missing or malformed; names every problem at once. */
@@ -144,6 +146,8 @@ export function loadConfig(env: Env = process.env): EngineConfig {
   const signingSecret = secret('SURPRISAL_SIGNING_SECRET');
   const adminKey = secret('SURPRISAL_ADMIN_KEY');
 
+  const rateLimitPerKey = int('SURPRISAL_RATE_LIMIT', 100, 0, 1_000_000);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { host, port, publicUrl, roles, dataDir, logLevel: logLevel ?? 'log', db, bus, storage, signingSecret, adminKey };
+  return { host, port, publicUrl, roles, dataDir, logLevel: logLevel ?? 'log', db, bus, storage, signingSecret, adminKey, rateLimitPerKey };
 }

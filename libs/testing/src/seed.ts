@@ -30,7 +30,7 @@ export interface SeedOptions {
 export async function seedEdgeCases(db: Database, options: SeedOptions): Promise<{ modelVersionId: string; cases: SeededEdgeCase[] }> {
   const vehicleIds = options.vehicleIds ?? ['veh-a', 'veh-b'];
   const version = options.modelVersion ?? `seed-${randomUUID().slice(0, 8)}`;
-  const t0 = options.startT ?? 1_764_400_000_000;
+  const t0 = options.startT ?? Math.floor(Date.now() / 1000) * 1000 - 86_400_000; // yesterday: inside any recent-days window
   const dim = options.embeddingDim ?? 8;
   const [model] = await db.query<{ id: string }>(
     `INSERT INTO model_versions (version, artifact_uri, io_contract) VALUES ($1, 'file:///models/seed', 'model-io.v1') RETURNING id`,

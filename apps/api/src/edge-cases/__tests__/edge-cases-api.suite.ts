@@ -57,7 +57,7 @@ export function describeEdgeCasesApi(backend: 'pglite' | 'postgres'): void {
           cursor = page.nextCursor;
           if (!inserted) {
             // New edge cases arrive between pages: at the top (newest, most surprising) and in the middle.
-            await seedEdgeCases(t.db, { count: 3, vehicleIds: ['veh-new'], startT: 1_764_400_030_500, modelVersion: `${version}-${sort}-late` });
+            await seedEdgeCases(t.db, { count: 3, vehicleIds: ['veh-new'], startT: cases[30].startT + 500, modelVersion: `${version}-${sort}-late` });
             inserted = true;
           }
         } while (cursor);
@@ -119,6 +119,19 @@ export function describeEdgeCasesApi(backend: 'pglite' | 'postgres'): void {
         expect(truth.get(item.id)).toBeCloseTo(item.distance, 9);
       });
       expect(items.map((i) => i.id)).not.toContain(target.id);
+    });
+
+    it('counts edge cases per day by scenario and reason, and the surprise distribution per model', async () => {
+      const res = await t.call('GET', '/v1/stats?days=7', t.keys.engineer);
+      expect(res.status).toBe(200);
+      const body = res.body as { perDay: { day: string; reasonKind: string; count: number }[]; surpriseByModel: { modelVersion: string; windows: number; p50: number; p99: number }[] };
+      const latent = body.perDay.filter((d) => d.reasonKind === 'latent').reduce((n, d) => n + d.count, 0);
+      expect(latent).toBeGreaterThanOrEqual(30);
+      expect(body.perDay[0].day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const model = body.surpriseByModel.find((m) => m.modelVersion === version)!;
+      expect(model.windows).toBe(60);
+      expect(model.p50).toBeLessThanOrEqual(model.p99);
+      expect((await t.call('GET', '/v1/stats?days=0', t.keys.engineer)).status).toBe(400);
     });
 
     it('keeps the queries to annotators and engineers', async () => {
