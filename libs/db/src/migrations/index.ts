@@ -1,4 +1,5 @@
 import { InitialSchema1764403200000 } from './1764403200000-initial-schema';
+import { EdgeCaseQueryIndexes1764576000000 } from './1764576000000-edge-case-query-indexes';
 
 /** Every migration in order. Never edit one that has landed: add a new file and list it here. */
-export const MIGRATIONS = [InitialSchema1764403200000];
+export const MIGRATIONS = [InitialSchema1764403200000, EdgeCaseQueryIndexes1764576000000];
