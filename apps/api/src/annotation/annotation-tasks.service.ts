@@ -101,27 +101,7 @@ export class AnnotationTasksService {
       if (label && label.scenario_type === input.scenarioType && label.validity === input.validity && label.notes === input.notes && resubmission) {
         return { task: toTask(task), label: after, changed: false };
       }
-      let labelId: string;
-      if (label) {
-        await tx.query(
-          `UPDATE labels SET scenario_type = $2, validity = $3, notes = $4, author_key_id = $5, updated_at = now() WHERE id = $1`,
-          [label.id, input.scenarioType, input.validity, input.notes, who.keyId],
-        );
-        labelId = label.id;
-      } else {
-        const [created] = await tx.query<{ id: string }>(
-          `INSERT INTO labels (task_id, edge_case_id, scenario_type, validity, notes, author_key_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [taskId, task.edge_case_id, input.scenarioType, input.validity, input.notes, who.keyId],
-        );
-        labelId = created.id;
-      }
-      const before = label ? labelSnapshot({ scenarioType: label.scenario_type, validity: label.validity, notes: label.notes, authorKeyId: label.author_key_id }) : null;
-      await this.audit(tx, labelId, who.keyId, label ? 'update' : 'create', before, after);
-      const [updated] = await tx.query<TaskRow>(
-        `UPDATE annotation_tasks SET status = 'submitted', lease_expires_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
-        [taskId],
-      );
-      await tx.query(`UPDATE edge_cases SET status = 'labelled', updated_at = now() WHERE id = $1`, [task.edge_case_id]);
+      const updated = await this.recordSubmission(tx, task, label, input, who, label ? 'update' : 'create', after);
       return { task: toTask(updated), label: after, changed: true };
     });
   }
@@ -170,25 +150,43 @@ export class AnnotationTasksService {
       if (task.status === 'accepted') throw new AnnotationException(AnnotationErrorCode.AlreadyReviewed, `Task ${taskId} was already accepted`);
       const [label] = await tx.query<LabelRow>(`SELECT * FROM labels WHERE task_id = $1`, [taskId]);
       if (label && label.scenario_type === input.scenarioType && label.validity === input.validity && label.notes === input.notes) return 'skipped';
-      const after = { ...labelSnapshot({ ...input, authorKeyId: who.keyId }), origin };
-      let labelId = label?.id;
-      if (labelId) {
-        await tx.query(`UPDATE labels SET scenario_type = $2, validity = $3, notes = $4, author_key_id = $5, updated_at = now() WHERE id = $1`, [
-          labelId, input.scenarioType, input.validity, input.notes, who.keyId,
-        ]);
-      } else {
-        const [created] = await tx.query<{ id: string }>(
-          `INSERT INTO labels (task_id, edge_case_id, scenario_type, validity, notes, author_key_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [taskId, task.edge_case_id, input.scenarioType, input.validity, input.notes, who.keyId],
-        );
-        labelId = created.id;
-      }
-      const before = label ? labelSnapshot({ scenarioType: label.scenario_type, validity: label.validity, notes: label.notes, authorKeyId: label.author_key_id }) : null;
-      await this.audit(tx, labelId, who.keyId, 'import', before, after);
-      await tx.query(`UPDATE annotation_tasks SET status = 'submitted', lease_expires_at = NULL, updated_at = now() WHERE id = $1`, [taskId]);
-      await tx.query(`UPDATE edge_cases SET status = 'labelled', updated_at = now() WHERE id = $1`, [task.edge_case_id]);
+      await this.recordSubmission(tx, task, label, input, who, 'import', { ...labelSnapshot({ ...input, authorKeyId: who.keyId }), origin });
       return 'imported';
     });
+  }
+
+  /** Writes the task's label (insert or update), its audit row, and marks task and edge case as submitted/labelled. */
+  private async recordSubmission(
+    tx: SqlTx,
+    task: TaskRow,
+    existing: LabelRow | undefined,
+    input: LabelInput,
+    who: Principal,
+    action: 'create' | 'update' | 'import',
+    after: object,
+  ): Promise<TaskRow> {
+    let labelId = existing?.id;
+    if (labelId) {
+      await tx.query(`UPDATE labels SET scenario_type = $2, validity = $3, notes = $4, author_key_id = $5, updated_at = now() WHERE id = $1`, [
+        labelId, input.scenarioType, input.validity, input.notes, who.keyId,
+      ]);
+    } else {
+      const [created] = await tx.query<{ id: string }>(
+        `INSERT INTO labels (task_id, edge_case_id, scenario_type, validity, notes, author_key_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [task.id, task.edge_case_id, input.scenarioType, input.validity, input.notes, who.keyId],
+      );
+      labelId = created.id;
+    }
+    const before = existing
+      ? labelSnapshot({ scenarioType: existing.scenario_type, validity: existing.validity, notes: existing.notes, authorKeyId: existing.author_key_id })
+      : null;
+    await this.audit(tx, labelId, who.keyId, action, before, after);
+    const [updated] = await tx.query<TaskRow>(
+      `UPDATE annotation_tasks SET status = 'submitted', lease_expires_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
+      [task.id],
+    );
+    await tx.query(`UPDATE edge_cases SET status = 'labelled', updated_at = now() WHERE id = $1`, [task.edge_case_id]);
+    return updated;
   }
 
   private async lockTask(tx: SqlTx | Database, taskId: string): Promise<TaskRow> {
