@@ -46,7 +46,7 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  /** One indexed lookup per request, uncached, so a revoked key stops working at once. */
+  /** The repository caches lookups briefly; a revocation applies at once in the revoking process, within seconds elsewhere. */
   private async lookup(key: string): Promise<Principal | undefined> {
     const found = await this.keys.findActive(key);
     return found ? { keyId: found.id, name: found.name, role: found.role } : undefined;

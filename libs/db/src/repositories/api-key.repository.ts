@@ -18,8 +18,15 @@ export interface CreatedApiKey {
   key: string;
 }
 
+/** How long a looked-up key is trusted without asking the database again (revocation reaches other processes within this). */
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX = 10_000;
+
 @Injectable()
 export class ApiKeyRepository {
+  /** Every request presents a key: a short cache keeps that from costing a query each time. */
+  private readonly cache = new Map<string, { key: ApiKeyEntity | undefined; until: number }>();
+
   constructor(@Inject(Database) private readonly db: Database) {}
 
   async create(name: string, role: ApiRole): Promise<CreatedApiKey> {
@@ -39,8 +46,14 @@ export class ApiKeyRepository {
 
   /** The active key matching a presented secret, or undefined. */
   async findActive(key: string): Promise<ApiKeyEntity | undefined> {
-    const found = await this.db.repository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(key) });
-    return found && !found.revokedAt ? found : undefined;
+    const hash = hashApiKey(key);
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > Date.now()) return hit.key;
+    const found = await this.db.repository(ApiKeyEntity).findOneBy({ keyHash: hash });
+    const active = found && !found.revokedAt ? found : undefined;
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(hash, { key: active, until: Date.now() + CACHE_TTL_MS });
+    return active;
   }
 
   list(): Promise<ApiKeyEntity[]> {
@@ -49,6 +62,8 @@ export class ApiKeyRepository {
 
   async revoke(id: string): Promise<boolean> {
     const result = await this.db.query<{ id: string }>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id]);
+    // This process stops honouring the key at once; others within CACHE_TTL_MS.
+    for (const [hash, entry] of this.cache) if (entry.key?.id === id) this.cache.delete(hash);
     return result.length > 0;
   }
 }
