@@ -35,6 +35,8 @@ export interface EngineConfig {
   adminKey: string | undefined;
   /** Requests per second allowed per API key (bursts up to twice that); 0 turns the limit off. */
   rateLimitPerKey: number;
+  /** Whether the `sim` role runs its small demo fleet (SURPRISAL_DEMO_FLEET, on by default). */
+  demoFleet: boolean;
 }
 
 /** Thrown when settings are missing or malformed; names every problem at once. */
@@ -147,7 +149,8 @@ export function loadConfig(env: Env = process.env): EngineConfig {
   const adminKey = secret('SURPRISAL_ADMIN_KEY');
 
   const rateLimitPerKey = int('SURPRISAL_RATE_LIMIT', 100, 0, 1_000_000);
+  const demoFleet = bool('SURPRISAL_DEMO_FLEET', true);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { host, port, publicUrl, roles, dataDir, logLevel: logLevel ?? 'log', db, bus, storage, signingSecret, adminKey, rateLimitPerKey };
+  return { host, port, publicUrl, roles, dataDir, logLevel: logLevel ?? 'log', db, bus, storage, signingSecret, adminKey, rateLimitPerKey, demoFleet };
 }
