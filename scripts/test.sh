@@ -23,12 +23,26 @@ step "build"
 npm run build --silent
 
 step "tests (unit, contract, integration, end-to-end)"
+rm -f test-artifacts/vitest*.json
 mkdir -p test-artifacts
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
+npx vitest run --exclude '**/*.disruptive.*' --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
+
+if [ "$#" -eq 0 ]; then
+  # Tests that restart a shared server (PostgreSQL) run alone, after the others, so nothing else sees the outage.
+  step "disruptive tests (restart shared services), one at a time"
+  npx vitest run disruptive --no-file-parallelism --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest-disruptive.json || status=$?
+fi
+
 # One plain closing line that people and CI can read: "N passed, N failed".
 node -e '
-  const r = require("./test-artifacts/vitest.json");
-  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  for (const f of ["test-artifacts/vitest.json", "test-artifacts/vitest-disruptive.json"]) {
+    if (!fs.existsSync(f)) continue;
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests;
+  }
+  console.log(`vitest: ${passed} passed, ${failed} failed`);
 ' || true
 exit "$status"

@@ -1,0 +1,71 @@
+import { ConfigError } from '@surprisal/config';
+import { TOPICS } from '@surprisal/contracts';
+
+/** The ingest app's own settings, read once at boot (every problem named at once). */
+export interface IngestSettings {
+  /** Consumer group of the fleet topics (INGEST_CONSUMER_GROUP). */
+  consumerGroup: string;
+  /** Topics consumed; the contract topics unless a test or benchmark isolates itself (INGEST_ACTIONS_TOPIC, INGEST_CLIPS_TOPIC). */
+  actionsTopic: string;
+  clipsTopic: string;
+  /** Messages per handler call (INGEST_MAX_BATCH_SIZE). */
+  maxBatchSize: number;
+  /** Segment length, ms; segments are aligned to the epoch (INGEST_SEGMENT_MS). */
+  segmentMs: number;
+  /** A drive without new data this long has its open segments flushed (INGEST_SEGMENT_IDLE_MS). */
+  segmentIdleMs: number;
+  /** How often the idle flush runs (INGEST_FLUSH_INTERVAL_MS). */
+  flushIntervalMs: number;
+  /** Samples later than receive time plus this are clock skew (INGEST_MAX_FUTURE_SKEW_MS). */
+  maxFutureSkewMs: number;
+  /** Samples before this epoch ms are rejected (INGEST_MIN_SAMPLE_T; default 2000-01-01). */
+  minSampleT: number;
+  /** Segment emissions running at once (INGEST_SEGMENT_CONCURRENCY). */
+  segmentConcurrency: number;
+  /** Segment emissions in flight before handlers wait (backpressure; INGEST_MAX_PENDING_SEGMENTS). */
+  maxPendingSegments: number;
+}
+
+export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');
+
+/** 2000-01-01T00:00:00Z: older samples are a broken clock, not history. */
+export const DEFAULT_MIN_SAMPLE_T = 946_684_800_000;
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
+
+type Env = Record<string, string | undefined>;
+
+export function loadIngestSettings(env: Env = process.env): IngestSettings {
+  const problems: string[] = [];
+  const str = (name: string, fallback: string): string => env[name]?.trim() || fallback;
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`${name}: must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const topic = (name: string, fallback: string): string => {
+    const v = str(name, fallback);
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(v)) problems.push(`${name}: not a valid Kafka topic name (got "${v}")`);
+    return v;
+  };
+  const consumerGroup = str('INGEST_CONSUMER_GROUP', 'surprisal-ingest');
+  const settings: IngestSettings = {
+    consumerGroup,
+    actionsTopic: topic('INGEST_ACTIONS_TOPIC', TOPICS.fleetActions),
+    clipsTopic: topic('INGEST_CLIPS_TOPIC', TOPICS.fleetClips),
+    maxBatchSize: int('INGEST_MAX_BATCH_SIZE', 500, 1, 10_000),
+    segmentMs: int('INGEST_SEGMENT_MS', 20_000, 1_000, 3_600_000),
+    segmentIdleMs: int('INGEST_SEGMENT_IDLE_MS', 30_000, 0, 86_400_000),
+    flushIntervalMs: int('INGEST_FLUSH_INTERVAL_MS', 5_000, 50, 3_600_000),
+    maxFutureSkewMs: int('INGEST_MAX_FUTURE_SKEW_MS', DEFAULT_MAX_FUTURE_SKEW_MS, 0, 365 * 86_400_000),
+    minSampleT: int('INGEST_MIN_SAMPLE_T', DEFAULT_MIN_SAMPLE_T, 0, Number.MAX_SAFE_INTEGER),
+    segmentConcurrency: int('INGEST_SEGMENT_CONCURRENCY', 4, 1, 64),
+    maxPendingSegments: int('INGEST_MAX_PENDING_SEGMENTS', 256, 1, 100_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}

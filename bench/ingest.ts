@@ -1,0 +1,140 @@
+/**
+ * bench:ingest — sustained action samples/s from Kafka to durable storage (PostgreSQL commit) through
+ * the real ingest consumer, beside the raw consume rate of the same messages through the bus with a
+ * handler that does nothing (same broker, same run). Needs the real services (.env.services).
+ * Segment assembly (Parquet to S3, engine.segments.v1) runs as in production, beside the handlers.
+ * Sizes: BENCH_VEHICLES (100), BENCH_BATCHES per vehicle (50), BENCH_SAMPLES_PER_BATCH (100).
+ * Last line: {"samplesPerSec":…,"rawConsumePerSec":…,"ratio":…}
+ */
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { KafkaBus } from '@surprisal/bus';
+import { loadConfig } from '@surprisal/config';
+import { type ActionSample, type FleetActionsV1 } from '@surprisal/contracts';
+import { Database } from '@surprisal/db';
+import { createHttpApp } from '@surprisal/platform';
+import { createTestDatabase, uniqueSuffix } from '@surprisal/testing';
+import { IngestModule } from '../apps/ingest/src/ingest.module';
+import { metricsRegistry } from '../apps/ingest/src/metrics/ingest.metrics';
+import { loadServiceEnv, log, printFigures } from './bench.util';
+
+const VEHICLES = Number(process.env.BENCH_VEHICLES ?? 100);
+const BATCHES_PER_VEHICLE = Number(process.env.BENCH_BATCHES ?? 50);
+const SAMPLES_PER_BATCH = Number(process.env.BENCH_SAMPLES_PER_BATCH ?? 100);
+const PARTITIONS = 12;
+
+function fleet(run: string): FleetActionsV1[] {
+  const t0 = Math.floor(Date.now() / 20_000) * 20_000 - 6 * 3_600_000;
+  const out: FleetActionsV1[] = [];
+  for (let seq = 0; seq < BATCHES_PER_VEHICLE; seq++) {
+    for (let v = 0; v < VEHICLES; v++) {
+      const samples = Array.from({ length: SAMPLES_PER_BATCH }, (_, i): ActionSample => {
+        const t = t0 + (seq * SAMPLES_PER_BATCH + i) * 50;
+        return { t, speed: 12 + Math.sin(t / 900), steering: 10 * Math.sin(t / 1300), accel: 0.1, brake: 0, gas: 0.2, yawRate: 0.01, turnSignal: 0, lat: 48.1, lon: 11.5 };
+      });
+      out.push({ vehicleId: `bench-${run}-${v}`, driveId: `bench-${run}-${v}-d`, seq, samples });
+    }
+  }
+  return out;
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  loadServiceEnv();
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  const run = uniqueSuffix();
+  const topic = `bench.fleet.actions.${run}`;
+  const clipsTopic = `bench.fleet.clips.${run}`;
+  const bus = await KafkaBus.connect({ brokers, clientId: `bench-${run}` });
+  await bus.ensureTopics([
+    { name: topic, partitions: PARTITIONS },
+    { name: clipsTopic, partitions: 1 },
+  ]);
+  const batches = fleet(run);
+  const totalSamples = batches.length * SAMPLES_PER_BATCH;
+  log(`producing ${batches.length} batches (${totalSamples} samples, ${VEHICLES} vehicles) to ${topic}…`);
+  for (let i = 0; i < batches.length; i += 100) {
+    await bus.publish(topic, batches.slice(i, i + 100).map((b) => ({ key: b.vehicleId, value: JSON.stringify(b) })));
+  }
+
+  // 1. Raw: the same messages through the bus (kafkajs fetch + commit per chunk), handler does nothing.
+  let rawMessages = 0;
+  let rawFirst = 0;
+  let rawFirstCount = 0;
+  let rawLast = 0;
+  const raw = await bus.subscribe({
+    groupId: `bench-raw-${run}`,
+    topics: [topic],
+    handler: (b) => {
+      rawMessages += b.messages.length;
+      if (rawFirst === 0) {
+        // Timed from the end of the first handler call, like the ingest figure below.
+        rawFirst = performance.now();
+        rawFirstCount = rawMessages;
+      }
+      rawLast = performance.now();
+      return Promise.resolve();
+    },
+  });
+  while (rawMessages < batches.length) await wait(20);
+  await raw.close();
+  const rawConsumePerSec = ((rawMessages - rawFirstCount) * SAMPLES_PER_BATCH) / ((rawLast - rawFirst) / 1000);
+  log(`raw consume: ${rawMessages} messages in ${((rawLast - rawFirst) / 1000).toFixed(2)} s`);
+
+  // 2. Ingest: the real consumer into a fresh database; measured from the first durable batch to the last.
+  const database = await createTestDatabase();
+  Object.assign(process.env, { INGEST_ACTIONS_TOPIC: topic, INGEST_CLIPS_TOPIC: clipsTopic, INGEST_CONSUMER_GROUP: `bench-ingest-${run}` });
+  const db = await Database.create({ kind: 'postgres', url: database.url }).open();
+  let app: NestFastifyApplication | undefined;
+  try {
+    app = await createHttpApp(loadConfig({ ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', SURPRISAL_ROLES: 'ingest' }), [IngestModule]);
+    await app.init();
+    let first = 0;
+    let firstCount = 0;
+    let stored = 0;
+    for (;;) {
+      const [row] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM action_batches`);
+      stored = Number(row.n);
+      if (stored > 0 && first === 0) {
+        first = performance.now();
+        firstCount = stored;
+      }
+      if (stored >= batches.length) break;
+      await wait(10);
+    }
+    const seconds = (performance.now() - first) / 1000;
+    const samplesPerSec = ((stored - firstCount) * SAMPLES_PER_BATCH) / seconds;
+    log(`ingest: ${stored - firstCount} batches durable in ${seconds.toFixed(2)} s after the first`);
+    const metrics = await metricsRegistry.getMetricsAsJSON();
+    const pick = (name: string) => metrics.find((m) => m.name === name)?.values ?? [];
+    const handler = pick('surprisal_ingest_batch_duration_seconds').filter((v) => JSON.stringify(v).includes('_sum') || JSON.stringify(v).includes('_count'));
+    // [seconds in handlers, handler calls]; segment emissions run beside the handlers, sharing CPU and the database.
+    log(`handler seconds/calls: ${JSON.stringify(handler.map((v) => v.value))}; segments emitted meanwhile: ${JSON.stringify(pick('surprisal_ingest_segments_emitted_total').map((v) => v.value))}`);
+    const [check] = await db.query<{ samples: string }>(`SELECT sum(sample_count) AS samples FROM action_batches`);
+    if (Number(check.samples) !== totalSamples) throw new Error(`stored ${check.samples} samples, expected ${totalSamples}`);
+    const figures = {
+      samplesPerSec: Math.round(samplesPerSec),
+      rawConsumePerSec: Math.round(rawConsumePerSec),
+      ratio: Number((samplesPerSec / rawConsumePerSec).toFixed(3)),
+      batches: batches.length,
+      samples: totalSamples,
+      samplesPerBatch: SAMPLES_PER_BATCH,
+      partitions: PARTITIONS,
+    };
+    log(`ingest ${figures.samplesPerSec} samples/s durable vs raw consume ${figures.rawConsumePerSec} samples/s (ratio ${figures.ratio})`);
+    printFigures(figures);
+  } finally {
+    await app?.close();
+    await db.close();
+    await bus.close();
+    await database.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench:ingest failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
