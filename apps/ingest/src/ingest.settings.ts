@@ -10,6 +10,8 @@ export interface IngestSettings {
   clipsTopic: string;
   /** Messages per handler call (INGEST_MAX_BATCH_SIZE). */
   maxBatchSize: number;
+  /** Partitions handled at once by this process (INGEST_CONCURRENCY). */
+  concurrency: number;
   /** Segment length, ms; segments are aligned to the epoch (INGEST_SEGMENT_MS). */
   segmentMs: number;
   /** A drive without new data this long has its open segments flushed (INGEST_SEGMENT_IDLE_MS). */
@@ -58,6 +60,7 @@ export function loadIngestSettings(env: Env = process.env): IngestSettings {
     actionsTopic: topic('INGEST_ACTIONS_TOPIC', TOPICS.fleetActions),
     clipsTopic: topic('INGEST_CLIPS_TOPIC', TOPICS.fleetClips),
     maxBatchSize: int('INGEST_MAX_BATCH_SIZE', 500, 1, 10_000),
+    concurrency: int('INGEST_CONCURRENCY', 4, 1, 64),
     segmentMs: int('INGEST_SEGMENT_MS', 20_000, 1_000, 3_600_000),
     segmentIdleMs: int('INGEST_SEGMENT_IDLE_MS', 30_000, 0, 86_400_000),
     flushIntervalMs: int('INGEST_FLUSH_INTERVAL_MS', 5_000, 50, 3_600_000),

@@ -41,6 +41,11 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   /** Upper bound of messages per handler call (default DEFAULT_MAX_BATCH_SIZE). */
   maxBatchSize?: number;
+  /**
+   * How many partitions this subscription handles at once (default 1). Order within a partition is
+   * kept whatever the value; the in-process bus handles one at a time regardless.
+   */
+  concurrency?: number;
 }
 
 export const DEFAULT_MAX_BATCH_SIZE = 500;

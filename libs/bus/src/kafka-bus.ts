@@ -103,6 +103,9 @@ export class KafkaBus implements Bus {
       rebalanceTimeout: this.timing.rebalanceTimeoutMs,
       heartbeatInterval: this.timing.heartbeatIntervalMs,
       maxWaitTimeInMs: this.timing.maxWaitTimeMs,
+      // Large fetches make large handler batches: fewer commits and database round trips per message.
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
     });
     const closing = new AbortController();
     const logger = new Logger(`KafkaBus:${options.groupId}`);
@@ -113,6 +116,7 @@ export class KafkaBus implements Bus {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: Math.max(1, options.concurrency ?? 1),
         eachBatch: (payload) => this.consumeBatch(payload, options, closing.signal, logger),
       });
     } catch (err: unknown) {

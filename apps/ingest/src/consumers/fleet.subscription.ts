@@ -25,8 +25,8 @@ export class FleetSubscription implements OnApplicationBootstrap, OnModuleDestro
 
   async onApplicationBootstrap(): Promise<void> {
     this.assembler.start();
-    const { actionsTopic, clipsTopic, consumerGroup, maxBatchSize } = this.settings;
-    this.subscription = await this.bus.subscribe({ groupId: consumerGroup, topics: [actionsTopic, clipsTopic], maxBatchSize, handler: (batch) => this.route(batch) });
+    const { actionsTopic, clipsTopic, consumerGroup, maxBatchSize, concurrency } = this.settings;
+    this.subscription = await this.bus.subscribe({ groupId: consumerGroup, topics: [actionsTopic, clipsTopic], maxBatchSize, concurrency, handler: (batch) => this.route(batch) });
     this.logger.log(`Consuming ${actionsTopic} and ${clipsTopic} as group ${consumerGroup}`);
   }
 
