@@ -17,6 +17,8 @@ export default defineConfig({
       '@surprisal/auth': lib('auth'),
       '@surprisal/columnar': lib('columnar'),
       '@surprisal/testing': lib('testing'),
+      '@surprisal/inference': lib('inference'),
+      '@surprisal/surprise': lib('surprise'),
     },
   },
   test: {

@@ -19,6 +19,9 @@ npx tsc -p tsconfig.json --noEmit
 step "lint (zero warnings)"
 npx eslint --max-warnings 0 .
 
+step "trainer (Python): environment and pytest"
+bash apps/trainer/scripts/test.sh
+
 step "build"
 npm run build --silent
 

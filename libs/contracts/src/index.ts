@@ -6,3 +6,4 @@ export * from './generated/engine.segments.v1';
 export * from './generated/fleet.actions.v1';
 export * from './generated/fleet.clips.v1';
 export * from './generated/fleet.dlq.v1';
+export * from './generated/dataset-manifest.v1';

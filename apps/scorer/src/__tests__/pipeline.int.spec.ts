@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUS, type Bus } from '@surprisal/bus';
+import { loadConfig } from '@surprisal/config';
+import { TOPICS } from '@surprisal/contracts';
+import { Database } from '@surprisal/db';
+import { defaultModelDir } from '@surprisal/inference';
+import { createHttpApp } from '@surprisal/platform';
+import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
+import { createTestDatabase, requireServiceEnv, uniqueSuffix, type TestDatabase } from '@surprisal/testing';
+import { BusSink } from '../../../fleet-sim/src/outputs/bus.sink';
+import { parseScenarioPlan } from '../../../fleet-sim/src/scenarios/registry';
+import { runFleet } from '../../../fleet-sim/src/sim/fleet-runner';
+import { IngestModule } from '../../../ingest/src/ingest.module';
+import { MinerModule } from '../../../miner/src/miner.module';
+import { ScorerModule } from '../scorer.module';
+
+const MODEL_DIR = process.env.SURPRISAL_TEST_MODEL_DIR ?? defaultModelDir();
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * End to end on the real Kafka, PostgreSQL and S3: a simulated fleet with an injected debris swerve
+ * streams into ingest (private source topics), ingest emits engine.segments.v1, the scorer scores
+ * every window and the miner turns the swerve into an edge case with a task and an event.
+ */
+describe('simulated fleet → ingest → scorer → miner (real Kafka, PostgreSQL, S3)', () => {
+  const run = uniqueSuffix();
+  const topics = { actions: `test.fleet.actions.${run}`, clips: `test.fleet.clips.${run}` };
+  const scorerGroup = `test-scorer-${run}`;
+  let database: TestDatabase;
+  let app: NestFastifyApplication;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'surprisal-e2e-'));
+    Object.assign(process.env, {
+      INGEST_ACTIONS_TOPIC: topics.actions,
+      INGEST_CLIPS_TOPIC: topics.clips,
+      INGEST_CONSUMER_GROUP: `test-ingest-${run}`,
+      INGEST_SEGMENT_IDLE_MS: '1500',
+      INGEST_FLUSH_INTERVAL_MS: '250',
+      SCORER_CONSUMER_GROUP: scorerGroup,
+      // engine.segments.v1 is shared with other suites: this group starts at its end and skips segments of other databases.
+      SCORER_START_AT: 'latest',
+      SCORER_DEVICES: 'cpu',
+      SCORER_MODEL_DIR: MODEL_DIR,
+      SCORER_THREADS: '1',
+    });
+    const config = loadConfig({
+      SURPRISAL_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: requireServiceEnv('KAFKA_BROKERS'),
+      S3_ENDPOINT: requireServiceEnv('S3_ENDPOINT'),
+      S3_BUCKET: requireServiceEnv('S3_BUCKET'),
+      S3_ACCESS_KEY_ID: requireServiceEnv('S3_ACCESS_KEY_ID'),
+      S3_SECRET_ACCESS_KEY: requireServiceEnv('S3_SECRET_ACCESS_KEY'),
+      S3_FORCE_PATH_STYLE: 'true',
+      SURPRISAL_DEMO_FLEET: 'off',
+      LOG_LEVEL: 'warn',
+    });
+    const bootstrap = await createHttpApp(config, [IngestModule, ScorerModule, MinerModule]);
+    // Private source topics exist before ingest subscribes to them.
+    await bootstrap.get<Bus>(BUS).ensureTopics([
+      { name: topics.actions, partitions: 3 },
+      { name: topics.clips, partitions: 3 },
+    ]);
+    await bootstrap.init();
+    app = bootstrap;
+    // The scorer's group must hold its partitions before the first segment is published (it starts at the end).
+    const admin = new Kafka({ brokers: requireServiceEnv('KAFKA_BROKERS').split(','), clientId: `probe-${run}`, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await waitFor('the scorer group to be stable', async () => (await admin.describeGroups([scorerGroup])).groups[0]?.state === 'Stable', 60_000);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('turns the injected event into an edge case with reasons, a task and an engine.edge-cases.v1 event', async () => {
+    const bus = app.get<Bus>(BUS);
+    const store = app.get<BlobStore>(BLOB_STORE);
+    const db = app.get(Database);
+    const published: string[] = [];
+    const tail = await bus.subscribe({
+      groupId: `test-edge-cases-${run}`,
+      topics: [TOPICS.engineEdgeCases],
+      fromBeginning: false,
+      handler: (batch) => {
+        for (const m of batch.messages) published.push((JSON.parse(m.value.toString()) as { edgeCaseId: string }).edgeCaseId);
+        return Promise.resolve();
+      },
+    });
+    try {
+      const startMs = Math.floor(Date.now() / 20_000) * 20_000 - 10 * 60_000;
+      const fleet = await runFleet(
+        {
+          seed: 11,
+          vehicles: 2,
+          minutes: 1,
+          startMs,
+          fleetId: `e2e${run}`,
+          plan: parseScenarioPlan({ scenarios: 'none' }),
+          forced: [{ scenario: 'debris-swerve', atS: 30 }],
+          video: { width: 96, height: 72 },
+          rate: 'max',
+        },
+        new BusSink(bus, store, topics),
+      );
+      expect(fleet.truth.length).toBeGreaterThan(0);
+      const truth = fleet.truth[0];
+
+      await waitFor(
+        'every segment of both drives scored',
+        async () => Number((await db.query<{ n: string }>(`SELECT count(DISTINCT segment_id) AS n FROM window_scores`))[0].n) >= 6,
+        240_000,
+      );
+      const video = await db.query<{ n: string }>(`SELECT count(*) AS n FROM window_scores WHERE series->>'predictor' = 'predictor'`);
+      expect(Number(video[0].n)).toBeGreaterThan(0);
+
+      const cases = await waitFor(
+        'an edge case overlapping the injected swerve',
+        async () => {
+          const rows = await db.query<{ id: string; reasons: { kind: string; text: string }[]; queue: string; status: string }>(
+            `SELECT id, reasons, queue, status FROM edge_cases WHERE drive_id = $1 AND start_t <= $3 AND end_t >= $2`,
+            [truth.driveId, truth.startT, truth.endT],
+          );
+          return rows.length > 0 ? rows : undefined;
+        },
+        60_000,
+      );
+      const c = cases[0];
+      expect(c.reasons.length).toBeGreaterThan(0);
+      expect(c.reasons.every((r) => r.text.length > 0)).toBe(true);
+      expect(['annotation', 'safety']).toContain(c.queue);
+      await waitFor('its engine.edge-cases.v1 event', () => Promise.resolve(published.includes(c.id)), 30_000);
+      expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM annotation_tasks WHERE edge_case_id = $1`, [c.id]))[0].n)).toBe(1);
+    } finally {
+      await tail.close();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** The static ffmpeg shipped by @ffmpeg-installer/ffmpeg, else SURPRISAL_FFMPEG, else ffmpeg on PATH. */
+export function ffmpegPath(): string {
+  if (process.env.SURPRISAL_FFMPEG) return process.env.SURPRISAL_FFMPEG;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+  } catch {
+    return 'ffmpeg';
+  }
+}
+
+export interface DecodedFrames {
+  width: number;
+  height: number;
+  count: number;
+  /** count × height × width × 3 bytes, RGB, row-major (HWC). */
+  rgb: Buffer;
+}
+
+/**
+ * Decodes a whole clip to raw RGB frames scaled to width × height (bilinear, no crop: model-io.v1
+ * "frame.resize"); every decoded frame is kept in presentation order (-vsync passthrough), so frame i
+ * is at startT + i·1000/fps. A stream is spooled to a temporary file first: MP4 files whose index
+ * (moov) comes last cannot be decoded from a pipe.
+ */
+export async function decodeFrames(input: string | Readable, width: number, height: number): Promise<DecodedFrames> {
+  if (typeof input === 'string') return decodeFile(input, width, height);
+  const dir = await mkdtemp(join(tmpdir(), 'surprisal-clip-'));
+  try {
+    const path = join(dir, 'clip');
+    await pipeline(input, createWriteStream(path));
+    return await decodeFile(path, width, height);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function decodeFile(input: string, width: number, height: number): Promise<DecodedFrames> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', input, '-vf', `scale=${width}:${height}:flags=bilinear`, '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+  const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c: Buffer) => {
+    if (stderr.length < 4000) stderr += c.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) throw new Error(`ffmpeg exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no message'}`);
+  const rgb = Buffer.concat(chunks);
+  const per = width * height * 3;
+  return { width, height, count: Math.floor(rgb.length / per), rgb };
+}
+
+/** Frame i of `frames` as the encoder's input: NCHW float32, uint8 · pixelScale, written into `out` at `offset`. */
+export function frameToTensor(frames: DecodedFrames, i: number, pixelScale: number, out: Float32Array, offset: number): void {
+  const { width: W, height: H, rgb } = frames;
+  const plane = W * H;
+  const base = i * plane * 3;
+  for (let p = 0; p < plane; p++) {
+    out[offset + p] = rgb[base + p * 3] * pixelScale;
+    out[offset + plane + p] = rgb[base + p * 3 + 1] * pixelScale;
+    out[offset + 2 * plane + p] = rgb[base + p * 3 + 2] * pixelScale;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './devices';
+export * from './model-runner';
+export * from './model-dir';

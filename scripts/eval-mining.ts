@@ -1,0 +1,219 @@
+/**
+ * npm run eval:mining -- --seed N [--vehicles 10] [--minutes 5] [--video on|off] [--k 50]
+ *
+ * Runs a held-out simulated fleet (the seed given; the default model never saw the simulator's
+ * scenario types in training) through the engine's scoring and mining code — the same window
+ * slicing, onnxruntime inference, calibration, rule triggers and peak merging the scorer and miner
+ * run, in process and without the database — and compares against the simulator's ground truth:
+ * window-level AUROC and precision@k of edge cases for calibrated surprise, rule triggers and random
+ * selection. The last line is the JSON of the figures.
+ */
+import { Readable } from 'node:stream';
+import { type ActionSample, type FleetActionsV1 } from '@surprisal/contracts';
+import { defaultModelDir, LoadedModel, parseDevices } from '@surprisal/inference';
+import { findPeaks, SurpriseCalibrator } from '@surprisal/surprise';
+import { type ClipMeta, type DriveInfo, type FleetSink } from '../apps/fleet-sim/src/outputs/sink';
+import { parseScenarioPlan } from '../apps/fleet-sim/src/scenarios/registry';
+import { type TruthRecord } from '../apps/fleet-sim/src/scenarios/scenario';
+import { runFleet } from '../apps/fleet-sim/src/sim/fleet-runner';
+import { ClipEmbeddingCache, embedClip, framesInRange } from '../apps/scorer/src/scoring/frame-embedder';
+import { scoreSegments, type RawWindow, type SegmentToScore } from '../apps/scorer/src/scoring/segment-scorer';
+
+const SEGMENT_MS = 20_000;
+
+function args(): { seed: number; vehicles: number; minutes: number; video: boolean; k: number } {
+  const a = process.argv.slice(2);
+  const get = (name: string, fallback: string) => {
+    const i = a.indexOf(`--${name}`);
+    return i >= 0 && a[i + 1] !== undefined ? a[i + 1] : fallback;
+  };
+  const num = (name: string, fallback: number) => {
+    const v = Number(get(name, String(fallback)));
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name}: expected a positive number`);
+    return v;
+  };
+  return { seed: num('seed', 1), vehicles: num('vehicles', 10), minutes: num('minutes', 5), video: get('video', 'on') !== 'off', k: num('k', 50) };
+}
+
+/** Keeps what the fleet sends, in memory. */
+class MemorySink implements FleetSink {
+  readonly samples = new Map<string, { vehicleId: string; samples: ActionSample[] }>();
+  readonly clips = new Map<string, { meta: ClipMeta; body: Buffer }[]>();
+  actions(batches: readonly FleetActionsV1[]): Promise<void> {
+    for (const b of batches) {
+      const d = this.samples.get(b.driveId) ?? { vehicleId: b.vehicleId, samples: [] };
+      d.samples.push(...b.samples);
+      this.samples.set(b.driveId, d);
+    }
+    return Promise.resolve();
+  }
+  clip(meta: ClipMeta, body: Buffer): Promise<void> {
+    this.clips.set(meta.driveId, [...(this.clips.get(meta.driveId) ?? []), { meta, body }]);
+    return Promise.resolve();
+  }
+  driveDone(_info: DriveInfo): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** AUROC by the rank-sum (ties count half). */
+export function auroc(scores: readonly number[], labels: readonly boolean[]): number {
+  const idx = scores.map((s, i) => ({ s, y: labels[i] })).sort((a, b) => a.s - b.s);
+  let rank = 1;
+  let sumPos = 0;
+  let pos = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j < idx.length && idx[j].s === idx[i].s) j++;
+    const avg = (rank + rank + (j - i) - 1) / 2;
+    for (let k = i; k < j; k++) if (idx[k].y) {
+      sumPos += avg;
+      pos++;
+    }
+    rank += j - i;
+    i = j;
+  }
+  const neg = idx.length - pos;
+  return pos === 0 || neg === 0 ? Number.NaN : (sumPos - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+function lcg(seed: number): () => number {
+  let s = (seed * 2654435761) >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+interface Scored {
+  w: RawWindow;
+  z: Record<string, number | undefined>;
+  surprise: number;
+  pValue: number;
+  trigger: number;
+  random: number;
+  positive: boolean;
+}
+
+const overlaps = (truth: readonly TruthRecord[], driveId: string, a: number, b: number) => truth.some((t) => t.driveId === driveId && t.startT <= b && t.endT >= a);
+
+/** Edge cases from one score: peaks above the threshold merged in time per drive, ranked by their peak. */
+function precisionAtK(scored: readonly Scored[], key: 'surprise' | 'trigger' | 'random', threshold: number, k: number, truth: readonly TruthRecord[]): { precision: number; cases: number } {
+  const byDrive = new Map<string, { startT: number; endT: number; total: number; pValue: number }[]>();
+  for (const s of scored) {
+    const list = byDrive.get(s.w.driveId) ?? [];
+    list.push({ startT: s.w.startT, endT: s.w.endT, total: s[key], pValue: 0 });
+    byDrive.set(s.w.driveId, list);
+  }
+  const cases: { driveId: string; startT: number; endT: number; score: number }[] = [];
+  for (const [driveId, ws] of byDrive) {
+    for (const p of findPeaks(ws, { maxPValue: 1, minTotal: threshold, mergeGapMs: 0 })) cases.push({ driveId, startT: p.startT, endT: p.endT, score: p.peak.total });
+  }
+  cases.sort((a, b) => b.score - a.score);
+  const top = cases.slice(0, k);
+  const hits = top.filter((c) => overlaps(truth, c.driveId, c.startT, c.endT)).length;
+  return { precision: top.length ? hits / top.length : Number.NaN, cases: cases.length };
+}
+
+async function main(): Promise<void> {
+  const o = args();
+  const began = Date.now();
+  const startMs = Math.floor(Date.UTC(2026, 0, 5, 9) / SEGMENT_MS) * SEGMENT_MS + o.seed * 3_600_000;
+  const sink = new MemorySink();
+  const fleet = await runFleet(
+    { seed: o.seed, vehicles: o.vehicles, minutes: o.minutes, startMs, fleetId: `eval${o.seed}`, plan: parseScenarioPlan({ scenarios: 'default' }), video: o.video ? { width: 96, height: 72 } : false, rate: 'max' },
+    sink,
+  );
+  const simMs = Date.now() - began;
+  const model = await LoadedModel.load(defaultModelDir(), { devices: parseDevices(process.env.SCORER_DEVICES), log: (m) => process.stderr.write(`${m}\n`) });
+
+  // Segments in time order across the fleet, scored a time slice at a time, as the scorer sees them.
+  const endMs = startMs + o.minutes * 60_000;
+  const calibrator = new SurpriseCalibrator();
+  const scored: Scored[] = [];
+  const rand = lcg(o.seed);
+  const cache = new ClipEmbeddingCache();
+  for (let t = startMs; t < endMs; t += SEGMENT_MS) {
+    const batch: SegmentToScore[] = [];
+    for (const [driveId, d] of sink.samples) {
+      const samples = d.samples.filter((s) => s.t >= t - 2 * SEGMENT_MS && s.t < t + SEGMENT_MS);
+      if (!samples.some((s) => s.t >= t)) continue;
+      let frames;
+      const clips = (sink.clips.get(driveId) ?? []).filter((c) => c.meta.startT < t + SEGMENT_MS + 100 && c.meta.endT > t - 4_100);
+      if (clips.length) {
+        const parts = [];
+        for (const c of clips) parts.push(await cache.get(`${driveId}/${c.meta.clipId}`, () => embedClip(model, { startT: c.meta.startT, fps: c.meta.fps, open: () => Promise.resolve(Readable.from(c.body)) })));
+        frames = framesInRange(parts, t - 4_100, t + SEGMENT_MS + 100);
+      }
+      batch.push({ segmentId: `${driveId}/${t}`, vehicleId: d.vehicleId, driveId, startT: t, endT: t + SEGMENT_MS, samples, frames });
+    }
+    const windows = await scoreSegments(model, batch);
+    const cal = calibrator.calibrateBatch(windows.map((w) => w.components));
+    windows.forEach((w, i) => {
+      const severity = w.triggers.reduce((s, h) => s + 1 + Math.min(h.value / 100, 0.5), 0);
+      scored.push({ w, z: cal[i].z, surprise: cal[i].total, pValue: cal[i].pValue, trigger: severity, random: rand(), positive: overlaps(fleet.truth, w.driveId, w.startT, w.endT) });
+    });
+  }
+  await model.release();
+
+  const labels = scored.map((s) => s.positive);
+  const k = o.k;
+  const surprise = { auroc: auroc(scored.map((s) => s.surprise), labels), ...precisionAtK(scored, 'surprise', 3, k, fleet.truth) };
+  const triggers = { auroc: auroc(scored.map((s) => s.trigger), labels), ...precisionAtK(scored, 'trigger', 1, k, fleet.truth) };
+  // Random selection: as many random windows as surprise found cases (at least k), merged the same way.
+  const share = Math.min(1, Math.max(k, surprise.cases) / Math.max(1, scored.length));
+  const random = { auroc: auroc(scored.map((s) => s.random), labels), ...precisionAtK(scored.map((s) => ({ ...s, random: s.random < share ? 1 + s.random : 0 })), 'random', 1, k, fleet.truth) };
+
+  const positives = labels.filter(Boolean).length;
+  // Which component carries the signal (diagnostics, before the figures).
+  const comp = (c: 'nllLateral' | 'nllLongitudinal' | 'latent' | 'disagreement') => fmtN(auroc(scored.map((s) => s.w.components[c] ?? Number.NEGATIVE_INFINITY), labels));
+  if (process.env.EVAL_DIAGNOSTICS) {
+    const zs = (f: (z: Record<string, number | undefined>) => number) => fmtN(auroc(scored.map((s) => f(s.z)), labels));
+    const pos = (x: number | undefined) => Math.max(0, x ?? 0);
+    console.log(`combination AUROC: max ${zs((z) => Math.max(...Object.values(z).map((v) => v ?? -1e9)))}, sum+ ${zs((z) => Object.values(z).reduce<number>((a, v) => a + pos(v), 0))}, nll-max ${zs((z) => Math.max(z.nllLateral ?? -1e9, z.nllLongitudinal ?? -1e9))}, nll+dis ${zs((z) => pos(z.nllLateral) + pos(z.nllLongitudinal) + pos(z.disagreement))}, nll+lat ${zs((z) => pos(z.nllLateral) + pos(z.nllLongitudinal) + pos(z.latent))}`);
+    // Local baseline: the window's raw minus the median raw of the same drive's previous 30 windows.
+    const byDrive = new Map<string, Scored[]>();
+    for (const s of scored) byDrive.set(s.w.driveId, [...(byDrive.get(s.w.driveId) ?? []), s]);
+    const local = new Map<Scored, number>();
+    for (const list of byDrive.values()) {
+      list.sort((a, b) => a.w.startT - b.w.startT);
+      list.forEach((s, i) => {
+        const prev = list.slice(Math.max(0, i - 30), i).map((x) => x.surprise).sort((a, b) => a - b);
+        local.set(s, s.surprise - (prev.length ? prev[Math.floor(prev.length / 2)] : 0));
+      });
+    }
+    console.log(`local-baseline AUROC: ${fmtN(auroc(scored.map((s) => local.get(s)!), labels))}`);
+    const byType = new Map<string, { hit: number; n: number }>();
+    const top = [...scored].sort((a, b) => b.surprise - a.surprise).slice(0, Math.round(scored.length * 0.05));
+    for (const t of fleet.truth) {
+      const e = byType.get(t.scenario) ?? { hit: 0, n: 0 };
+      e.n++;
+      if (top.some((s) => s.w.driveId === t.driveId && s.w.startT <= t.endT && s.w.endT >= t.startT)) e.hit++;
+      byType.set(t.scenario, e);
+    }
+    console.log(`events with a top-5% window: ${[...byType].map(([n, e]) => `${n} ${e.hit}/${e.n}`).join(', ')}`);
+  }
+  console.log(`component AUROC: nllLateral ${comp('nllLateral')}, nllLongitudinal ${comp('nllLongitudinal')}, latent ${comp('latent')}, disagreement ${comp('disagreement')}`);
+  const byType = new Map<string, number>();
+  for (const t of fleet.truth) byType.set(t.scenario, (byType.get(t.scenario) ?? 0) + 1);
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : ' n/a');
+  console.log(`eval:mining seed ${o.seed}: ${o.vehicles} vehicles × ${o.minutes} min${o.video ? ' with video' : ', actions only'}; ${fleet.truth.length} injected events (${[...byType].map(([n, c]) => `${n} ${c}`).join(', ')})`);
+  console.log(`${scored.length} windows, ${positives} overlap an event; simulation ${(simMs / 1000).toFixed(0)} s, scoring ${((Date.now() - began - simMs) / 1000).toFixed(0)} s`);
+  console.log('selector     AUROC   precision@' + k + '   edge cases');
+  for (const [name, r] of [['surprise', surprise], ['triggers', triggers], ['random', random]] as const) console.log(`${name.padEnd(12)} ${fmt(r.auroc)}   ${fmt(r.precision).padStart(10)}   ${String(r.cases).padStart(10)}`);
+  const out = (r: { auroc: number; precision: number; cases: number }) => ({ auroc: round(r.auroc), precisionAt50: k === 50 ? round(r.precision) : undefined, [`precisionAt${k}`]: round(r.precision), edgeCases: r.cases });
+  console.log(JSON.stringify({ seed: o.seed, windows: scored.length, positiveWindows: positives, events: fleet.truth.length, surprise: out(surprise), triggers: out(triggers), random: out(random) }));
+}
+
+function fmtN(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(3) : 'n/a';
+}
+
+function round(x: number): number | null {
+  return Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(1);
+});
