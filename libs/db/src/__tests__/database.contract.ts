@@ -5,7 +5,7 @@ import { ApiKeyRepository } from '../repositories/api-key.repository';
 
 const TABLES = [
   'action_batches', 'action_segments', 'annotation_tasks', 'api_keys', 'clips', 'datasets', 'drives', 'edge_cases',
-  'label_audit', 'labels', 'model_versions', 'retraining_jobs', 'vehicles', 'window_scores',
+  'label_audit', 'labels', 'model_versions', 'retraining_jobs', 'surprise_calibration', 'vehicles', 'window_scores',
 ];
 
 /** One suite, run against embedded PGlite and against real PostgreSQL: both must behave the same. */
@@ -19,7 +19,7 @@ export function describeDatabaseContract(name: string, open: () => Promise<Datab
       if (db) await dispose(db);
     });
 
-    it('creates every table of data model v1 and is idempotent on a second migrate', async () => {
+    it('creates every table of the data model and is idempotent on a second migrate', async () => {
       const rows = await db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> 'migrations' ORDER BY table_name`,
       );
