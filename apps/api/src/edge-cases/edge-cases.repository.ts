@@ -18,7 +18,6 @@ export interface EdgeCaseRow {
   status: EdgeCaseStatus;
   queue: ReviewQueue;
   reason_kinds: string[];
-  reasons: Record<string, unknown>[];
   triggers: string[];
   scenario_label: string | null;
   created_at: Date;
@@ -34,8 +33,9 @@ export interface WindowRow {
   series: Record<string, unknown> | null;
 }
 
+/** What a list item needs; the detail adds `reasons` (a list page never parses that jsonb). */
 const COLUMNS = `e.id, e.vehicle_id, e.drive_id, e.segment_id, m.version AS model_version, e.model_version_id, e.start_t, e.end_t,
-  e.peak_t, e.score, e.p_value, e.status, e.queue, e.reason_kinds, e.reasons, e.triggers, e.scenario_label, e.created_at`;
+  e.peak_t, e.score, e.p_value, e.status, e.queue, e.reason_kinds, e.triggers, e.scenario_label, e.created_at`;
 
 /** The edge-case queries, as SQL a reviewer can read; every value is a bound parameter. */
 @Injectable()
@@ -67,9 +67,9 @@ export class EdgeCasesRepository {
     );
   }
 
-  async get(id: string): Promise<EdgeCaseRow | undefined> {
-    const [row] = await this.db.query<EdgeCaseRow>(
-      `SELECT ${COLUMNS} FROM edge_cases e JOIN model_versions m ON m.id = e.model_version_id WHERE e.id = $1`,
+  async get(id: string): Promise<(EdgeCaseRow & { reasons: Record<string, unknown>[] }) | undefined> {
+    const [row] = await this.db.query<EdgeCaseRow & { reasons: Record<string, unknown>[] }>(
+      `SELECT ${COLUMNS}, e.reasons FROM edge_cases e JOIN model_versions m ON m.id = e.model_version_id WHERE e.id = $1`,
       [id],
     );
     return row;
