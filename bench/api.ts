@@ -16,6 +16,8 @@ const EDGE_CASES = Number(process.env.BENCH_EDGE_CASES ?? 100_000);
 const VEHICLES = 1000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
+/** API worker processes (SURPRISAL_API_WORKERS), as an api-only deployment would run them on this machine's cores. */
+const API_WORKERS = Number(process.env.BENCH_API_WORKERS ?? 1);
 const DAY = 86_400_000;
 /** The built engine, beside this file in dist/. */
 const ENGINE_MAIN = resolve(__dirname, '../apps/engine/src/main.js');
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
     await db.close();
 
     const port = await freePort();
-    api = startEngineProcess({ PORT: String(port), DATABASE_URL: testDb.url, SURPRISAL_ROLES: 'api', SURPRISAL_RATE_LIMIT: '0', SURPRISAL_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' }, ENGINE_MAIN);
+    api = startEngineProcess({ PORT: String(port), DATABASE_URL: testDb.url, SURPRISAL_ROLES: 'api', SURPRISAL_API_WORKERS: String(API_WORKERS), SURPRISAL_RATE_LIMIT: '0', SURPRISAL_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' }, ENGINE_MAIN);
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
     const warm = await fetch(`${base}${randomQuery(t0)}`, { headers });
     if (!warm.ok) throw new Error(`warm-up request failed: ${warm.status} ${await warm.text()}`);
 
-    log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s, mixed GET /v1/edge-cases filters`);
+    log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s, mixed GET /v1/edge-cases filters, ${API_WORKERS} API worker(s)`);
     const result = await autocannon({
       url: base,
       connections: CONNECTIONS,
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
       non2xx: result.non2xx,
       errors: result.errors,
       connections: CONNECTIONS,
+      apiWorkers: API_WORKERS,
       windows: WINDOWS,
       edgeCases: EDGE_CASES,
     };

@@ -37,6 +37,8 @@ export interface EngineConfig {
   rateLimitPerKey: number;
   /** Whether the `sim` role runs its small demo fleet (SURPRISAL_DEMO_FLEET, on by default). */
   demoFleet: boolean;
+  /** HTTP worker processes sharing the port (SURPRISAL_API_WORKERS); more than 1 only for an api-only process. */
+  apiWorkers: number;
 }
 
 /** Thrown when settings are missing or malformed; names every problem at once. */
@@ -150,7 +152,12 @@ export function loadConfig(env: Env = process.env): EngineConfig {
 
   const rateLimitPerKey = int('SURPRISAL_RATE_LIMIT', 100, 0, 1_000_000);
   const demoFleet = bool('SURPRISAL_DEMO_FLEET', true);
+  const apiWorkers = int('SURPRISAL_API_WORKERS', 1, 1, 64);
+  if (apiWorkers > 1 && (roles.size !== 1 || !roles.has('api'))) {
+    problems.push('SURPRISAL_API_WORKERS: more than 1 worker needs SURPRISAL_ROLES=api (consumers and the demo fleet must not run twice)');
+  }
+  if (apiWorkers > 1 && db.kind !== 'postgres') problems.push('SURPRISAL_API_WORKERS: more than 1 worker needs DATABASE_URL (the embedded database is one process\'s)');
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { host, port, publicUrl, roles, dataDir, logLevel: logLevel ?? 'log', db, bus, storage, signingSecret, adminKey, rateLimitPerKey, demoFleet };
+  return { host, port, publicUrl, roles, dataDir, logLevel: logLevel ?? 'log', db, bus, storage, signingSecret, adminKey, rateLimitPerKey, demoFleet, apiWorkers };
 }

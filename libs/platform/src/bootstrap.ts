@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Logger, Module, ValidationPipe, type DynamicModule, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -51,6 +52,31 @@ export async function createHttpApp(config: EngineConfig, modules: Type[]): Prom
 }
 
 /**
+ * An api-only process can serve from several workers sharing the port (Node's cluster): the API is
+ * CPU-bound in JSON and validation, and one event loop uses one core. The primary only supervises:
+ * a worker that dies is replaced; SIGTERM is passed on and the primary exits when they all have.
+ */
+function superviseWorkers(logger: Logger, count: number): void {
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  logger.log(`Serving from ${count} API workers`);
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.warn(`API worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/**
  * Entry point of every app: reads the settings once (a bad setting stops the process naming each
  * problem), then serves HTTP (health, docs, and the routes of the app's modules) until SIGTERM.
  */
@@ -66,6 +92,10 @@ export async function runApp(name: string, pickModules: (config: EngineConfig) =
       return undefined;
     }
     throw err;
+  }
+  if (config.apiWorkers > 1 && cluster.isPrimary) {
+    superviseWorkers(logger, config.apiWorkers);
+    return undefined;
   }
   const app = await createHttpApp(config, pickModules(config));
   await app.listen(config.port, config.host);

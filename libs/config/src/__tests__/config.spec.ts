@@ -71,3 +71,10 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 });
+
+describe('SURPRISAL_API_WORKERS', () => {
+  it('allows several HTTP workers only for an api-only process on PostgreSQL', () => {
+    expect(loadConfig({ SURPRISAL_API_WORKERS: '4', SURPRISAL_ROLES: 'api', DATABASE_URL: 'postgres://u:p@h/db' }).apiWorkers).toBe(4);
+    expect(() => loadConfig({ SURPRISAL_API_WORKERS: '2' })).toThrow(/needs SURPRISAL_ROLES=api[\s\S]*needs DATABASE_URL/);
+  });
+});
