@@ -73,4 +73,24 @@ describe('the engine process', () => {
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
   });
+
+  it('serves an api-only process from several workers on one port, and stops them all on SIGTERM', async () => {
+    const port = await freePort();
+    const adminKey = 'workers-test-admin-key-0123456789';
+    running = start({
+      PORT: String(port),
+      DATABASE_URL: requireServiceEnv('DATABASE_URL'),
+      SURPRISAL_ROLES: 'api',
+      SURPRISAL_API_WORKERS: '2',
+      SURPRISAL_ADMIN_KEY: adminKey,
+    });
+    expect((await waitForHealth(port, running)).status).toBe(200);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`http://127.0.0.1:${port}/v1/whoami`, { headers: { authorization: `Bearer ${adminKey}` } }).then((r) => r.status)),
+    );
+    expect(answers.every((s) => s === 200)).toBe(true);
+    expect(running.output()).toContain('Serving from 2 API workers');
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  });
 });
