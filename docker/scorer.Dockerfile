@@ -17,6 +17,8 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/schemas ./schemas
+# The default model, registered and promoted when none is (SCORER_MODEL_DIR).
+COPY apps/trainer/default-model ./apps/trainer/default-model
 COPY package.json ./
 USER node
 EXPOSE 3000
