@@ -1,4 +1,4 @@
-import { ConfigError } from '@surprisal/config';
+import { EnvReader, type Env } from '@surprisal/config';
 import { TOPICS } from '@surprisal/contracts';
 
 /** The ingest app's own settings, read once at boot (every problem named at once). */
@@ -34,41 +34,23 @@ export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');
 export const DEFAULT_MIN_SAMPLE_T = 946_684_800_000;
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
 
-type Env = Record<string, string | undefined>;
-
 export function loadIngestSettings(env: Env = process.env): IngestSettings {
-  const problems: string[] = [];
-  const str = (name: string, fallback: string): string => env[name]?.trim() || fallback;
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) {
-      problems.push(`${name}: must be an integer from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  };
-  const topic = (name: string, fallback: string): string => {
-    const v = str(name, fallback);
-    if (!/^[A-Za-z0-9._-]{1,249}$/.test(v)) problems.push(`${name}: not a valid Kafka topic name (got "${v}")`);
-    return v;
-  };
-  const consumerGroup = str('INGEST_CONSUMER_GROUP', 'surprisal-ingest');
+  const read = new EnvReader(env);
+  const consumerGroup = read.str('INGEST_CONSUMER_GROUP') ?? 'surprisal-ingest';
   const settings: IngestSettings = {
     consumerGroup,
-    actionsTopic: topic('INGEST_ACTIONS_TOPIC', TOPICS.fleetActions),
-    clipsTopic: topic('INGEST_CLIPS_TOPIC', TOPICS.fleetClips),
-    maxBatchSize: int('INGEST_MAX_BATCH_SIZE', 500, 1, 10_000),
-    concurrency: int('INGEST_CONCURRENCY', 4, 1, 64),
-    segmentMs: int('INGEST_SEGMENT_MS', 20_000, 1_000, 3_600_000),
-    segmentIdleMs: int('INGEST_SEGMENT_IDLE_MS', 30_000, 0, 86_400_000),
-    flushIntervalMs: int('INGEST_FLUSH_INTERVAL_MS', 5_000, 50, 3_600_000),
-    maxFutureSkewMs: int('INGEST_MAX_FUTURE_SKEW_MS', DEFAULT_MAX_FUTURE_SKEW_MS, 0, 365 * 86_400_000),
-    minSampleT: int('INGEST_MIN_SAMPLE_T', DEFAULT_MIN_SAMPLE_T, 0, Number.MAX_SAFE_INTEGER),
-    segmentConcurrency: int('INGEST_SEGMENT_CONCURRENCY', 4, 1, 64),
-    maxPendingSegments: int('INGEST_MAX_PENDING_SEGMENTS', 256, 1, 100_000),
+    actionsTopic: read.topic('INGEST_ACTIONS_TOPIC', TOPICS.fleetActions),
+    clipsTopic: read.topic('INGEST_CLIPS_TOPIC', TOPICS.fleetClips),
+    maxBatchSize: read.int('INGEST_MAX_BATCH_SIZE', 500, 1, 10_000),
+    concurrency: read.int('INGEST_CONCURRENCY', 4, 1, 64),
+    segmentMs: read.int('INGEST_SEGMENT_MS', 20_000, 1_000, 3_600_000),
+    segmentIdleMs: read.int('INGEST_SEGMENT_IDLE_MS', 30_000, 0, 86_400_000),
+    flushIntervalMs: read.int('INGEST_FLUSH_INTERVAL_MS', 5_000, 50, 3_600_000),
+    maxFutureSkewMs: read.int('INGEST_MAX_FUTURE_SKEW_MS', DEFAULT_MAX_FUTURE_SKEW_MS, 0, 365 * 86_400_000),
+    minSampleT: read.int('INGEST_MIN_SAMPLE_T', DEFAULT_MIN_SAMPLE_T, 0, Number.MAX_SAFE_INTEGER),
+    segmentConcurrency: read.int('INGEST_SEGMENT_CONCURRENCY', 4, 1, 64),
+    maxPendingSegments: read.int('INGEST_MAX_PENDING_SEGMENTS', 256, 1, 100_000),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+  read.check();
   return settings;
 }

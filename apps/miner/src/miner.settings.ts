@@ -1,4 +1,4 @@
-import { ConfigError } from '@surprisal/config';
+import { EnvReader, type Env } from '@surprisal/config';
 
 /** The miner's settings, read once at boot. */
 export interface MinerSettings {
@@ -18,26 +18,16 @@ export interface MinerSettings {
 
 export const MINER_SETTINGS = Symbol('MINER_SETTINGS');
 
-export function loadMinerSettings(env: Record<string, string | undefined> = process.env): MinerSettings {
-  const problems: string[] = [];
-  const num = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      problems.push(`${name}: must be a number from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  };
+export function loadMinerSettings(env: Env = process.env): MinerSettings {
+  const read = new EnvReader(env);
   const settings: MinerSettings = {
-    maxPValue: num('MINER_MAX_P_VALUE', 0.02, 0, 1),
-    minScore: num('MINER_MIN_SCORE', 3, -1000, 1000),
-    mergeGapMs: num('MINER_MERGE_GAP_MS', 0, 0, 600_000),
-    dedupRadius: num('MINER_DEDUP_RADIUS', 0.35, 0, 10),
-    dailyBudget: Math.floor(num('MINER_DAILY_BUDGET', 200, 0, 10_000_000)),
-    maxPerCluster: Math.floor(num('MINER_MAX_PER_CLUSTER', 3, 1, 1_000_000)),
+    maxPValue: read.num('MINER_MAX_P_VALUE', 0.02, 0, 1),
+    minScore: read.num('MINER_MIN_SCORE', 3, -1000, 1000),
+    mergeGapMs: read.num('MINER_MERGE_GAP_MS', 0, 0, 600_000),
+    dedupRadius: read.num('MINER_DEDUP_RADIUS', 0.35, 0, 10),
+    dailyBudget: Math.floor(read.num('MINER_DAILY_BUDGET', 200, 0, 10_000_000)),
+    maxPerCluster: Math.floor(read.num('MINER_MAX_PER_CLUSTER', 3, 1, 1_000_000)),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+  read.check();
   return settings;
 }

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { ConfigError } from '@surprisal/config';
+import { EnvReader, type Env } from '@surprisal/config';
 import { TOPICS } from '@surprisal/contracts';
 import { parseDevices, type Device } from '@surprisal/inference';
 
@@ -27,46 +27,28 @@ export interface ScorerSettings {
 
 export const SCORER_SETTINGS = Symbol('SCORER_SETTINGS');
 
-type Env = Record<string, string | undefined>;
-
 export function loadScorerSettings(env: Env = process.env): ScorerSettings {
-  const problems: string[] = [];
-  const str = (name: string, fallback: string): string => env[name]?.trim() || fallback;
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) {
-      problems.push(`${name}: must be an integer from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  };
-  const topic = (name: string, fallback: string): string => {
-    const v = str(name, fallback);
-    if (!/^[A-Za-z0-9._-]{1,249}$/.test(v)) problems.push(`${name}: not a valid Kafka topic name (got "${v}")`);
-    return v;
-  };
+  const read = new EnvReader(env);
   let devices: Device[] = ['cpu'];
   try {
     devices = parseDevices(env.SCORER_DEVICES);
   } catch (err) {
-    problems.push((err as Error).message);
+    read.problem((err as Error).message);
   }
-  const startAt = str('SCORER_START_AT', 'earliest');
-  if (startAt !== 'earliest' && startAt !== 'latest') problems.push(`SCORER_START_AT: must be earliest or latest (got "${startAt}")`);
+  const startAt = read.str('SCORER_START_AT') ?? 'earliest';
+  if (startAt !== 'earliest' && startAt !== 'latest') read.problem(`SCORER_START_AT: must be earliest or latest (got "${startAt}")`);
   const settings: ScorerSettings = {
     devices,
     startAt: startAt === 'latest' ? 'latest' : 'earliest',
-    consumerGroup: str('SCORER_CONSUMER_GROUP', 'surprisal-scorer'),
-    segmentsTopic: topic('SCORER_SEGMENTS_TOPIC', TOPICS.engineSegments),
-    modelsTopic: topic('SCORER_MODELS_TOPIC', TOPICS.engineModels),
-    maxBatchSegments: int('SCORER_MAX_BATCH_SEGMENTS', 16, 1, 1000),
-    maxBatchWindows: int('SCORER_MAX_BATCH_WINDOWS', 512, 1, 65_536),
-    threads: int('SCORER_THREADS', 0, 0, 256),
-    decodeConcurrency: int('SCORER_DECODE_CONCURRENCY', Math.max(1, cpus().length), 1, 256),
-    calibrationWindows: int('SCORER_CALIBRATION_WINDOWS', 4096, 64, 1_000_000),
+    consumerGroup: read.str('SCORER_CONSUMER_GROUP') ?? 'surprisal-scorer',
+    segmentsTopic: read.topic('SCORER_SEGMENTS_TOPIC', TOPICS.engineSegments),
+    modelsTopic: read.topic('SCORER_MODELS_TOPIC', TOPICS.engineModels),
+    maxBatchSegments: read.int('SCORER_MAX_BATCH_SEGMENTS', 16, 1, 1000),
+    maxBatchWindows: read.int('SCORER_MAX_BATCH_WINDOWS', 512, 1, 65_536),
+    threads: read.int('SCORER_THREADS', 0, 0, 256),
+    decodeConcurrency: read.int('SCORER_DECODE_CONCURRENCY', Math.max(1, cpus().length), 1, 256),
+    calibrationWindows: read.int('SCORER_CALIBRATION_WINDOWS', 4096, 64, 1_000_000),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+  read.check();
   return settings;
 }
