@@ -14,9 +14,8 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type ActionSample, type FleetActionsV1 } from '@surprisal/contracts';
 import { defaultModelDir, LoadedModel, parseDevices, repoRoot } from '@surprisal/inference';
-import { type ClipMeta, type DriveInfo, type FleetSink } from '../apps/fleet-sim/src/outputs/sink';
+import { MemorySink } from '../apps/fleet-sim/src/outputs/memory.sink';
 import { parseScenarioPlan } from '../apps/fleet-sim/src/scenarios/registry';
 import { runFleet } from '../apps/fleet-sim/src/sim/fleet-runner';
 import { embedClip, framesInRange, Limiter } from '../apps/scorer/src/scoring/frame-embedder';
@@ -31,37 +30,6 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 256);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? cpus().length);
 const THREADS = cpus().length;
 const SEGMENT_MS = 20_000;
-
-class MemorySink implements FleetSink {
-  readonly samples = new Map<string, { vehicleId: string; samples: ActionSample[] }>();
-  readonly clips: { meta: ClipMeta; body: Buffer }[] = [];
-  actions(batches: readonly FleetActionsV1[]): Promise<void> {
-    for (const b of batches) {
-      const d = this.samples.get(b.driveId) ?? { vehicleId: b.vehicleId, samples: [] };
-      d.samples.push(...b.samples);
-      this.samples.set(b.driveId, d);
-    }
-    return Promise.resolve();
-  }
-  clip(meta: ClipMeta, body: Buffer): Promise<void> {
-    this.clips.push({ meta, body });
-    return Promise.resolve();
-  }
-  driveDone(_info: DriveInfo): Promise<void> {
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** Runs `work` over `items` with at most `n` in flight. */
-async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
 
 function pythonBench(python: string, onnx: string): { rowsPerSec: number } | { error: string } {
   const code = `
@@ -90,21 +58,26 @@ async function main(): Promise<void> {
   const sink = new MemorySink();
   const startMs = Math.floor(Date.UTC(2026, 0, 5, 9) / SEGMENT_MS) * SEGMENT_MS;
   await runFleet({ seed: 7, vehicles: VEHICLES, minutes: MINUTES, startMs, fleetId: 'bench', plan: parseScenarioPlan({ scenarios: 'default' }), video: { width: FRAME_W, height: FRAME_H }, rate: 'max' }, sink);
+  const drives = sink.samplesByDrive();
   const { width, height } = model.io.frame;
 
   // 1. Decode only.
   let decoded = 0;
   let began = process.hrtime.bigint();
-  await pool(sink.clips, CONCURRENCY, async (c) => {
-    const { count } = await decodeFrames(Readable.from(c.body), width, height);
-    decoded += count;
-  });
+  const decodeLimit = new Limiter(CONCURRENCY);
+  await Promise.all(
+    sink.clips.map((c) =>
+      decodeLimit.run(async () => {
+        decoded += (await decodeFrames(Readable.from(c.body), width, height)).count;
+      }),
+    ),
+  );
   const decodeFps = decoded / (Number(process.hrtime.bigint() - began) / 1e9);
   log(`decode only: ${decoded} frames of ${sink.clips.length} clips, ${decodeFps.toFixed(0)} frames/s (${CONCURRENCY} at a time)`);
 
   // 2. End to end, segment by segment as the scorer sees them (each clip decoded and encoded once).
   const segments: { driveId: string; vehicleId: string; t: number }[] = [];
-  for (const [driveId, d] of sink.samples) for (let t = startMs; t < startMs + MINUTES * 60_000; t += SEGMENT_MS) segments.push({ driveId, vehicleId: d.vehicleId, t });
+  for (const [driveId, d] of drives) for (let t = startMs; t < startMs + MINUTES * 60_000; t += SEGMENT_MS) segments.push({ driveId, vehicleId: d.vehicleId, t });
   const embedded = new Map<string, ReturnType<typeof embedClip>>();
   let scoredFrames = 0;
   let windows = 0;
@@ -124,7 +97,7 @@ async function main(): Promise<void> {
     const inputs = await Promise.all(group.map(async (g) => {
       const clips = sink.clips.filter((c) => c.meta.driveId === g.driveId && c.meta.startT < g.t + SEGMENT_MS + 100 && c.meta.endT > g.t - 4_100);
       const parts = await Promise.all(clips.map((c) => embedded.get(`${c.meta.driveId}/${c.meta.clipId}`)!));
-      const samples = sink.samples.get(g.driveId)!.samples.filter((s) => s.t >= g.t - 2 * SEGMENT_MS && s.t < g.t + SEGMENT_MS);
+      const samples = drives.get(g.driveId)!.samples.filter((s) => s.t >= g.t - 2 * SEGMENT_MS && s.t < g.t + SEGMENT_MS);
       return { segmentId: `${g.driveId}/${g.t}`, vehicleId: g.vehicleId, driveId: g.driveId, startT: g.t, endT: g.t + SEGMENT_MS, samples, frames: framesInRange(parts, g.t - 4_100, g.t + SEGMENT_MS + 100) };
     }));
     const s0 = process.hrtime.bigint();

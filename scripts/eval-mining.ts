@@ -9,10 +9,10 @@
  * selection. The last line is the JSON of the figures.
  */
 import { Readable } from 'node:stream';
-import { type ActionSample, type FleetActionsV1 } from '@surprisal/contracts';
 import { defaultModelDir, LoadedModel, parseDevices } from '@surprisal/inference';
 import { findPeaks, SurpriseCalibrator } from '@surprisal/surprise';
-import { type ClipMeta, type DriveInfo, type FleetSink } from '../apps/fleet-sim/src/outputs/sink';
+import { Rng } from '../apps/fleet-sim/src/core/rng';
+import { MemorySink } from '../apps/fleet-sim/src/outputs/memory.sink';
 import { parseScenarioPlan } from '../apps/fleet-sim/src/scenarios/registry';
 import { type TruthRecord } from '../apps/fleet-sim/src/scenarios/scenario';
 import { runFleet } from '../apps/fleet-sim/src/sim/fleet-runner';
@@ -35,30 +35,6 @@ function args(): { seed: number; vehicles: number; minutes: number; video: boole
   return { seed: num('seed', 1), vehicles: num('vehicles', 10), minutes: num('minutes', 5), video: get('video', 'on') !== 'off', k: num('k', 50) };
 }
 
-/** Keeps what the fleet sends, in memory. */
-class MemorySink implements FleetSink {
-  readonly samples = new Map<string, { vehicleId: string; samples: ActionSample[] }>();
-  readonly clips = new Map<string, { meta: ClipMeta; body: Buffer }[]>();
-  actions(batches: readonly FleetActionsV1[]): Promise<void> {
-    for (const b of batches) {
-      const d = this.samples.get(b.driveId) ?? { vehicleId: b.vehicleId, samples: [] };
-      d.samples.push(...b.samples);
-      this.samples.set(b.driveId, d);
-    }
-    return Promise.resolve();
-  }
-  clip(meta: ClipMeta, body: Buffer): Promise<void> {
-    this.clips.set(meta.driveId, [...(this.clips.get(meta.driveId) ?? []), { meta, body }]);
-    return Promise.resolve();
-  }
-  driveDone(_info: DriveInfo): Promise<void> {
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 /** AUROC by the rank-sum (ties count half). */
 export function auroc(scores: readonly number[], labels: readonly boolean[]): number {
   const idx = scores.map((s, i) => ({ s, y: labels[i] })).sort((a, b) => a.s - b.s);
@@ -78,11 +54,6 @@ export function auroc(scores: readonly number[], labels: readonly boolean[]): nu
   }
   const neg = idx.length - pos;
   return pos === 0 || neg === 0 ? Number.NaN : (sumPos - (pos * (pos + 1)) / 2) / (pos * neg);
-}
-
-function lcg(seed: number): () => number {
-  let s = (seed * 2654435761) >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
 interface Scored {
@@ -131,15 +102,16 @@ async function main(): Promise<void> {
   const endMs = startMs + o.minutes * 60_000;
   const calibrator = new SurpriseCalibrator();
   const scored: Scored[] = [];
-  const rand = lcg(o.seed);
+  const rng = Rng.derive(o.seed, 'eval-mining/random-baseline');
+  const rand = () => rng.next();
   const cache = new ClipEmbeddingCache();
   for (let t = startMs; t < endMs; t += SEGMENT_MS) {
     const batch: SegmentToScore[] = [];
-    for (const [driveId, d] of sink.samples) {
+    for (const [driveId, d] of sink.samplesByDrive()) {
       const samples = d.samples.filter((s) => s.t >= t - 2 * SEGMENT_MS && s.t < t + SEGMENT_MS);
       if (!samples.some((s) => s.t >= t)) continue;
       let frames;
-      const clips = (sink.clips.get(driveId) ?? []).filter((c) => c.meta.startT < t + SEGMENT_MS + 100 && c.meta.endT > t - 4_100);
+      const clips = sink.clips.filter((c) => c.meta.driveId === driveId && c.meta.startT < t + SEGMENT_MS + 100 && c.meta.endT > t - 4_100);
       if (clips.length) {
         const parts = [];
         for (const c of clips) parts.push(await cache.get(`${driveId}/${c.meta.clipId}`, () => embedClip(model, { startT: c.meta.startT, fps: c.meta.fps, open: () => Promise.resolve(Readable.from(c.body)) })));

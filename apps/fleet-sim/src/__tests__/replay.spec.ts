@@ -13,7 +13,7 @@ import { readMcap } from '../replay/mcap.reader';
 import { parseNpy } from '../replay/npy';
 import { replayRecording } from '../replay/recording';
 import { videoClip } from '../replay/video.reader';
-import { CollectingSink } from './collecting-sink';
+import { MemorySink } from '../outputs/memory.sink';
 
 const REAL = resolve(__dirname, '../../../../../shared/data/real');
 const COMMA = join(REAL, 'comma2k19-example/b0c9d2329ad1606b_2018-08-02--08-34-47/40');
@@ -38,7 +38,7 @@ const corr = (a: number[], b: number[]) => {
 
 /** Replays into memory and checks what every importer must give: valid 1 s batches of 20 Hz samples, seq from 0. */
 async function replayed(rec: Awaited<ReturnType<typeof readComma2k19Segment>>): Promise<ActionSample[]> {
-  const sink = new CollectingSink();
+  const sink = new MemorySink();
   await replayRecording(rec, sink);
   sink.batches.forEach((b, i) => {
     expect(CONTRACTS.fleetActions.validate(b)).toMatchObject({ ok: true });

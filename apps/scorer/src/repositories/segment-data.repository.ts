@@ -1,14 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type SegmentClip } from '@surprisal/contracts';
 import { Database } from '@surprisal/db';
-
-export interface ClipRef {
-  clipId: string;
-  camera: string;
-  uri: string;
-  startT: number;
-  endT: number;
-  fps: number;
-}
 
 /** What the scorer reads of ingest's tables: the previous segment (for history) and ready clips. */
 @Injectable()
@@ -30,7 +22,7 @@ export class SegmentDataRepository {
   }
 
   /** Ready clips of the drive overlapping [startT, endT). */
-  async readyClips(driveId: string, startT: number, endT: number): Promise<ClipRef[]> {
+  async readyClips(driveId: string, startT: number, endT: number): Promise<SegmentClip[]> {
     const rows = await this.db.query<{ clip_id: string; camera: string; uri: string; start_t: string; end_t: string; fps: number }>(
       `SELECT clip_id, camera, uri, start_t, end_t, fps FROM clips
        WHERE drive_id = $1 AND status = 'ready' AND start_t < $3 AND end_t > $2 ORDER BY start_t, clip_id`,

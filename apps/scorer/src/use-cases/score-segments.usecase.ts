@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { decodeActionSamples } from '@surprisal/columnar';
-import { type ActionSample, type EngineSegmentsV1 } from '@surprisal/contracts';
+import { type ActionSample, type EngineSegmentsV1, type SegmentClip } from '@surprisal/contracts';
 import { BLOB_STORE, StorageErrorCode, StorageException, type BlobStore } from '@surprisal/storage';
 import { COMPONENTS, SurpriseCalibrator, type ComponentValues } from '@surprisal/surprise';
 import { MineEdgeCasesUseCase } from '../../../miner/src/use-cases/mine-edge-cases.usecase';
 import { ModelProvider, type ActiveModel } from '../models/model-provider';
 import { CalibrationRepository } from '../repositories/calibration.repository';
-import { SegmentDataRepository, type ClipRef } from '../repositories/segment-data.repository';
+import { SegmentDataRepository } from '../repositories/segment-data.repository';
 import { WindowScoreRepository } from '../repositories/window-score.repository';
 import { SCORER_SETTINGS, type ScorerSettings } from '../scorer.settings';
 import { ClipEmbeddingCache, embedClip, framesInRange, Limiter } from '../scoring/frame-embedder';
@@ -90,7 +90,7 @@ export class ScoreSegmentsUseCase {
     const fromT = e.startT - reachBack - step;
     const toT = e.endT + step;
     const known = await this.segmentData.readyClips(e.driveId, fromT, toT);
-    const byId = new Map<string, ClipRef>(known.map((c) => [c.clipId, c]));
+    const byId = new Map<string, SegmentClip>(known.map((c) => [c.clipId, c]));
     for (const c of e.clips) byId.set(c.clipId, c);
     const clips = [...byId.values()];
     if (clips.length > 0) {
