@@ -15,3 +15,17 @@ export function requireServiceEnv(name: 'DATABASE_URL' | 'KAFKA_BROKERS' | 'S3_E
 export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** The settings that point an engine (spawned or in-process) at the real servers, with `databaseUrl` as its database. */
+export function realServicesEnv(databaseUrl = requireServiceEnv('DATABASE_URL')): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: requireServiceEnv('KAFKA_BROKERS'),
+    S3_ENDPOINT: requireServiceEnv('S3_ENDPOINT'),
+    S3_BUCKET: requireServiceEnv('S3_BUCKET'),
+    S3_ACCESS_KEY_ID: requireServiceEnv('S3_ACCESS_KEY_ID'),
+    S3_SECRET_ACCESS_KEY: requireServiceEnv('S3_SECRET_ACCESS_KEY'),
+    S3_FORCE_PATH_STYLE: 'true',
+    LOG_LEVEL: 'warn',
+  };
+}

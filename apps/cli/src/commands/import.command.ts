@@ -1,17 +1,12 @@
 import { Command, Option } from 'commander';
-import { createBus } from '@surprisal/bus';
-import { loadConfig } from '@surprisal/config';
-import { TOPIC_PARTITIONS, TOPICS } from '@surprisal/contracts';
-import { createBlobStore } from '@surprisal/storage';
-import { BusSink } from '../../../fleet-sim/src/outputs/bus.sink';
 import { DirSink } from '../../../fleet-sim/src/outputs/dir.sink';
-import { HttpSink } from '../../../fleet-sim/src/outputs/http.sink';
 import { type FleetSink } from '../../../fleet-sim/src/outputs/sink';
 import { readComma2k19Segment } from '../../../fleet-sim/src/replay/comma2k19.reader';
 import { UDACITY_PRESET, UDACITY_WHERE, parseCsvMapping, readCsvLog } from '../../../fleet-sim/src/replay/csv.reader';
 import { readMcap } from '../../../fleet-sim/src/replay/mcap.reader';
 import { type Recording, replayRecording } from '../../../fleet-sim/src/replay/recording';
 import { videoClip } from '../../../fleet-sim/src/replay/video.reader';
+import { openLiveSink } from './live-sink';
 
 interface ImportOptions {
   to: 'dir' | 'kafka' | 'http';
@@ -32,18 +27,7 @@ async function openSink(opts: ImportOptions): Promise<{ sink: FleetSink; close: 
     if (!opts.out) throw new Error('--to dir needs --out <dir>');
     return { sink: new DirSink(opts.out, { source: 'import' }), close: () => Promise.resolve() };
   }
-  if (opts.to === 'http') {
-    const key = opts.key ?? process.env.SURPRISAL_API_KEY;
-    if (!key) throw new Error('--to http needs --key <ingest key> (or SURPRISAL_API_KEY)');
-    return { sink: new HttpSink(opts.url, key), close: () => Promise.resolve() };
-  }
-  const config = loadConfig();
-  if (config.bus.kind !== 'kafka') throw new Error('--to kafka needs KAFKA_BROKERS (and S3_* for clips; see README)');
-  const bus = await createBus(config.bus);
-  const store = createBlobStore(config);
-  await store.init();
-  await bus.ensureTopics([TOPICS.fleetActions, TOPICS.fleetClips].map((name) => ({ name, partitions: TOPIC_PARTITIONS[name] })));
-  return { sink: new BusSink(bus, store), close: () => bus.close() };
+  return openLiveSink(opts.to, opts);
 }
 
 /** `surprisal import <format> <path>`: recorded real driving, resampled to 20 Hz in the engine's units, sent like a live vehicle. */

@@ -1,16 +1,11 @@
 import { Command, Option } from 'commander';
-import { createBus } from '@surprisal/bus';
-import { loadConfig } from '@surprisal/config';
-import { TOPIC_PARTITIONS, TOPICS } from '@surprisal/contracts';
-import { createBlobStore } from '@surprisal/storage';
 import { DirSink } from '../../../fleet-sim/src/outputs/dir.sink';
-import { BusSink } from '../../../fleet-sim/src/outputs/bus.sink';
-import { HttpSink } from '../../../fleet-sim/src/outputs/http.sink';
 import { type FleetSink } from '../../../fleet-sim/src/outputs/sink';
 import { parseScenarioPlan } from '../../../fleet-sim/src/scenarios/registry';
 import { runFleet } from '../../../fleet-sim/src/sim/fleet-runner';
 import { progressReporter } from '../../../fleet-sim/src/sim/progress';
 import { assertTruthOutside, writeTruth } from '../../../fleet-sim/src/sim/truth-writer';
+import { openLiveSink } from './live-sink';
 
 interface SimOptions {
   to: 'dir' | 'kafka' | 'http';
@@ -79,19 +74,8 @@ export function simCommand(): Command {
       let close = async () => {};
       if (opts.to === 'dir') {
         sink = new DirSink(opts.out!, { seed, vehicles, minutes, startT: startMs, sampleHz: 20, camera: opts.video ? { name: 'front', width: Number(size[1]), height: Number(size[2]), fps: 10 } : null });
-      } else if (opts.to === 'kafka') {
-        const config = loadConfig();
-        if (config.bus.kind !== 'kafka') throw new Error('--to kafka needs KAFKA_BROKERS (and S3_* for clips; see README)');
-        const bus = await createBus(config.bus);
-        const store = createBlobStore(config);
-        await store.init();
-        await bus.ensureTopics([TOPICS.fleetActions, TOPICS.fleetClips].map((name) => ({ name, partitions: TOPIC_PARTITIONS[name] })));
-        sink = new BusSink(bus, store);
-        close = () => bus.close();
       } else {
-        const key = opts.key ?? process.env.SURPRISAL_API_KEY;
-        if (!key) throw new Error('--to http needs --key <ingest key> (or SURPRISAL_API_KEY)');
-        sink = new HttpSink(opts.url!, key);
+        ({ sink, close } = await openLiveSink(opts.to, opts));
       }
       const abort = new AbortController();
       const onSignal = () => abort.abort();

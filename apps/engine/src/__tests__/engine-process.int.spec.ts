@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE_MAIN as MAIN, freePort, killProcess, requireServiceEnv, startEngineProcess as start, waitForHealth, type StartedProcess as Started } from '@surprisal/testing';
+import { ENGINE_MAIN as MAIN, freePort, killProcess, realServicesEnv, requireServiceEnv, startEngineProcess as start, waitForHealth, type StartedProcess as Started } from '@surprisal/testing';
 
 describe('the engine process', () => {
   let running: Started | undefined;
@@ -56,12 +56,8 @@ describe('the engine process', () => {
     const adminKey = 'int-test-admin-key-0123456789';
     running = start({
       PORT: String(port),
-      DATABASE_URL: requireServiceEnv('DATABASE_URL'),
-      KAFKA_BROKERS: requireServiceEnv('KAFKA_BROKERS'),
-      S3_ENDPOINT: requireServiceEnv('S3_ENDPOINT'),
-      S3_BUCKET: requireServiceEnv('S3_BUCKET'),
-      S3_ACCESS_KEY_ID: requireServiceEnv('S3_ACCESS_KEY_ID'),
-      S3_SECRET_ACCESS_KEY: requireServiceEnv('S3_SECRET_ACCESS_KEY'),
+      ...realServicesEnv(),
+      LOG_LEVEL: 'log',
       SURPRISAL_ADMIN_KEY: adminKey,
     });
     const health = await waitForHealth(port, running);

@@ -14,7 +14,8 @@ import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
 import { connectTestKafkaBus, uniqueSuffix } from '@surprisal/testing';
 import { IngestModule } from '../ingest.module';
 import { IngestErrorCode } from '../ingest.exception';
-import { createTestDatabase, driveBatches, malformedActionMessages, serviceEnv, shuffle, startApp, tailTopic, waitFor } from './ingest-harness';
+import { createTestDatabase, driveBatches, malformedActionMessages,  shuffle, startApp, tailTopic, waitFor } from './ingest-harness';
+import { realServicesEnv } from '@surprisal/testing';
 
 /** Ingest on the real Kafka, PostgreSQL and S3: a private database, private source topics, the contract DLQ and segment topics. */
 describe('fleet ingest (real Kafka, PostgreSQL, S3)', () => {
@@ -42,7 +43,7 @@ describe('fleet ingest (real Kafka, PostgreSQL, S3)', () => {
     database = await createTestDatabase();
     [dlq, segments] = await Promise.all([tailTopic(TOPICS.fleetDlq), tailTopic(TOPICS.engineSegments)]);
     app = await startApp(
-      serviceEnv(database.url),
+      realServicesEnv(database.url),
       {
         INGEST_ACTIONS_TOPIC: actionsTopic,
         INGEST_CLIPS_TOPIC: clipsTopic,

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBus } from '@surprisal/bus';
 import { Database } from '@surprisal/db';
 import { connectTestKafkaBus, ENGINE_MAIN, freePort, killProcess, requireServiceEnv, startEngineProcess, uniqueSuffix, waitForHealth, type StartedProcess, type TestDatabase } from '@surprisal/testing';
-import { createTestDatabase, driveBatches, serviceEnv, shuffle, waitFor } from './ingest-harness';
+import { createTestDatabase, driveBatches,  shuffle, waitFor } from './ingest-harness';
+import { realServicesEnv } from '@surprisal/testing';
 
 /**
  * The crash drill: the real ingest process (`SURPRISAL_ROLES=ingest node dist/apps/engine/src/main.js`)
@@ -45,7 +46,7 @@ describe('ingest crash drill (kill -9 mid-stream, real services)', () => {
   it('stores exactly the produced batches after three SIGKILLs and restarts, then stops cleanly on SIGTERM with everything committed', async () => {
     const port = await freePort();
     const env = {
-      ...serviceEnv(database.url),
+      ...realServicesEnv(database.url),
       SURPRISAL_ROLES: 'ingest',
       PORT: String(port),
       INGEST_ACTIONS_TOPIC: actionsTopic,

@@ -8,20 +8,6 @@ import { requireServiceEnv, uniqueSuffix } from '@surprisal/testing';
 
 export { createTestDatabase } from '@surprisal/testing';
 
-/** The real-services environment of a spawned or in-process engine. */
-export function serviceEnv(databaseUrl: string): Record<string, string> {
-  return {
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: requireServiceEnv('KAFKA_BROKERS'),
-    S3_ENDPOINT: requireServiceEnv('S3_ENDPOINT'),
-    S3_BUCKET: requireServiceEnv('S3_BUCKET'),
-    S3_ACCESS_KEY_ID: requireServiceEnv('S3_ACCESS_KEY_ID'),
-    S3_SECRET_ACCESS_KEY: requireServiceEnv('S3_SECRET_ACCESS_KEY'),
-    S3_FORCE_PATH_STYLE: 'true',
-    LOG_LEVEL: 'warn',
-  };
-}
-
 /** An in-process app of `modules` on the real services; INGEST_* settings come from `ingestEnv` (set on process.env while it boots). */
 export async function startApp(env: Record<string, string>, ingestEnv: Record<string, string>, modules: Type[]): Promise<NestFastifyApplication> {
   Object.assign(process.env, ingestEnv);

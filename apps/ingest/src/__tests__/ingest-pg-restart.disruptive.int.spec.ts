@@ -7,7 +7,8 @@ import { type KafkaBus } from '@surprisal/bus';
 import { Database } from '@surprisal/db';
 import { connectTestKafkaBus, uniqueSuffix, type TestDatabase } from '@surprisal/testing';
 import { IngestModule } from '../ingest.module';
-import { createTestDatabase, driveBatches, serviceEnv, startApp, waitFor } from './ingest-harness';
+import { createTestDatabase, driveBatches,  startApp, waitFor } from './ingest-harness';
+import { realServicesEnv } from '@surprisal/testing';
 
 const SERVICES = resolve(__dirname, '../../../../infra/local/services.sh');
 
@@ -32,7 +33,7 @@ describe('ingest across a PostgreSQL restart (real services)', () => {
       { name: clipsTopic, partitions: 1 },
     ]);
     database = await createTestDatabase();
-    app = await startApp(serviceEnv(database.url), { INGEST_ACTIONS_TOPIC: actionsTopic, INGEST_CLIPS_TOPIC: clipsTopic, INGEST_CONSUMER_GROUP: `test-pgrestart-${run}` }, [IngestModule]);
+    app = await startApp(realServicesEnv(database.url), { INGEST_ACTIONS_TOPIC: actionsTopic, INGEST_CLIPS_TOPIC: clipsTopic, INGEST_CONSUMER_GROUP: `test-pgrestart-${run}` }, [IngestModule]);
     reader = app.get(Database);
   });
 

@@ -11,7 +11,7 @@ import { Database } from '@surprisal/db';
 import { defaultModelDir } from '@surprisal/inference';
 import { createHttpApp } from '@surprisal/platform';
 import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
-import { createTestDatabase, requireServiceEnv, uniqueSuffix, type TestDatabase } from '@surprisal/testing';
+import { createTestDatabase, realServicesEnv, requireServiceEnv, uniqueSuffix, type TestDatabase } from '@surprisal/testing';
 import { BusSink } from '../../../fleet-sim/src/outputs/bus.sink';
 import { parseScenarioPlan } from '../../../fleet-sim/src/scenarios/registry';
 import { runFleet } from '../../../fleet-sim/src/sim/fleet-runner';
@@ -62,15 +62,8 @@ describe('simulated fleet → ingest → scorer → miner (real Kafka, PostgreSQ
     });
     const config = loadConfig({
       SURPRISAL_DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: requireServiceEnv('KAFKA_BROKERS'),
-      S3_ENDPOINT: requireServiceEnv('S3_ENDPOINT'),
-      S3_BUCKET: requireServiceEnv('S3_BUCKET'),
-      S3_ACCESS_KEY_ID: requireServiceEnv('S3_ACCESS_KEY_ID'),
-      S3_SECRET_ACCESS_KEY: requireServiceEnv('S3_SECRET_ACCESS_KEY'),
-      S3_FORCE_PATH_STYLE: 'true',
+      ...realServicesEnv(database.url),
       SURPRISAL_DEMO_FLEET: 'off',
-      LOG_LEVEL: 'warn',
     });
     const bootstrap = await createHttpApp(config, [IngestModule, ScorerModule, MinerModule]);
     // Private source topics exist before ingest subscribes to them.
