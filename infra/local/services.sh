@@ -163,6 +163,13 @@ apt_install() {
 
 sha_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
+# A cache (~/.cache/surprisal) may be copied between machines, and a copy can arrive truncated: a
+# truncated MinIO binary dies at once with no log. So a cached artifact is sealed with the sha256 of
+# its files and reused only when they still match; otherwise it is rebuilt.
+# cache_seal <seal file> <files...> / cache_sealed <seal file>
+cache_seal() { local seal="$1"; shift; sha256sum "$@" >"$seal.tmp" && mv "$seal.tmp" "$seal"; }
+cache_sealed() { [[ -s "$1" ]] && (cd "$(dirname "$1")" && sha256sum --check --quiet --status "$1"); }
+
 # ============================================================================ PostgreSQL
 PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
 PG_OS_USER=""   # OS user that owns and runs the cluster (postgres when we are root)
@@ -326,7 +333,8 @@ kafka_ensure_java() {
 kafka_ensure_libs() {
   local hash; hash="$(sha_of "$KAFKA_POM")"
   KAFKA_HOME="$CACHE_DIR/kafka-$hash"
-  [[ -f "$KAFKA_HOME/.complete" ]] && return 0
+  cache_sealed "$KAFKA_HOME/.complete" && return 0
+  [[ -e "$KAFKA_HOME/.complete" ]] && warn "kafka: cached jars in $KAFKA_HOME fail their checksums; resolving again"
   kafka_ensure_java
   log "kafka: resolving broker jars from Maven Central into $KAFKA_HOME/libs (first run only)"
   local t0; t0="$(now)"
@@ -344,7 +352,7 @@ kafka_ensure_libs() {
   mv "$work/libs" "$KAFKA_HOME/libs"
   cp "$KAFKA_POM" "$KAFKA_HOME/pom.xml"
   rm -rf "$work"
-  touch "$KAFKA_HOME/.complete"
+  (cd "$KAFKA_HOME" && cache_seal .complete libs/*.jar)
   log "kafka: jars resolved in $(since "$t0")"
 }
 
@@ -517,7 +525,11 @@ S3RVER_HOME="$CACHE_DIR/s3rver-$S3RVER_VERSION"
 S3RVER_JS="$S3RVER_HOME/node_modules/s3rver/bin/s3rver.js"
 
 minio_ensure() {
-  [[ -x "$MINIO_BIN" ]] && return 0
+  if [[ -x "$MINIO_BIN" ]]; then
+    cache_sealed "$MINIO_BIN.sha256" && return 0
+    warn "s3: cached MinIO $MINIO_BIN fails its checksum (a truncated copy?); building it again"
+    rm -f "$MINIO_BIN" "$MINIO_BIN.sha256"
+  fi
   command -v go >/dev/null 2>&1 || { warn "s3: go not found, cannot build MinIO"; return 1; }
   log "s3: building MinIO $MINIO_VERSION with go install (first run only; several minutes)"
   local t0 tmp
@@ -531,8 +543,14 @@ minio_ensure() {
     rm -rf "$tmp"
     return 1
   fi
+  if ! "$tmp/bin/minio" --version >/dev/null 2>&1; then
+    warn "s3: the MinIO just built does not run ($tmp/bin/minio --version failed)"
+    rm -rf "$tmp"
+    return 1
+  fi
   mkdir -p "$(dirname "$MINIO_BIN")"
   mv "$tmp/bin/minio" "$MINIO_BIN.tmp" && mv "$MINIO_BIN.tmp" "$MINIO_BIN"
+  (cd "$(dirname "$MINIO_BIN")" && cache_seal minio.sha256 minio)
   rm -rf "$tmp"
   log "s3: MinIO built in $(since "$t0")"
 }
@@ -566,14 +584,19 @@ s3_ready() {
   [[ "$code" == 200 ]]
 }
 
+# s3_wait_ready [--soft]: --soft returns 1 (after showing the log) instead of stopping the script
 s3_wait_ready() {
-  local deadline=$((SECONDS + READY_TIMEOUT))
+  local deadline=$((SECONDS + READY_TIMEOUT)) why=""
   while ((SECONDS < deadline)); do
-    s3_pid_ok || fail_service s3 "$S3_LOG" "server process exited during startup"
+    s3_pid_ok || { why="server process exited during startup"; break; }
     s3_ready && return 0
     sleep 0.3
   done
-  fail_service s3 "$S3_LOG" "not ready on $HOST:$S3_PORT within ${READY_TIMEOUT}s"
+  why="${why:-not ready on $HOST:$S3_PORT within ${READY_TIMEOUT}s}"
+  [[ "${1:-}" == --soft ]] || fail_service s3 "$S3_LOG" "$why"
+  tail_log "$S3_LOG"
+  warn "s3: $why (log: $S3_LOG)"
+  return 1
 }
 
 s3_ensure_bucket() {
@@ -587,22 +610,12 @@ s3_ensure_bucket() {
   [[ "$code" == 200 ]] || fail_service s3 "$S3_LOG" "HEAD bucket $S3_BUCKET returned HTTP $code (wrong credentials?)"
 }
 
-s3_up() {
-  mkdir -p "$S3_ROOT"
-  if s3_pid_ok; then
-    log "s3: already running ($(cat "$S3_KIND_FILE" 2>/dev/null), pid $(read_pid "$S3_PID"))"
-    s3_wait_ready
-    s3_ensure_bucket
-    return 0
-  fi
-  rm -f "$S3_PID"
-  local kind="${SURPRISAL_S3_SERVER:-minio}"
-  if [[ "$kind" == minio ]] && ! minio_ensure; then
-    warn "s3: falling back to s3rver@$S3RVER_VERSION (set SURPRISAL_S3_SERVER=s3rver to skip the MinIO attempt)"
-    kind=s3rver
-  fi
+# s3_start <minio|s3rver>: start the server in the background, recording its pid and kind
+s3_start() {
+  local kind="$1"
   ensure_port_free s3 "$S3_PORT"
   # the two servers have different on-disk formats: keep their data apart
+  S3_DATA="$S3_ROOT/data"
   [[ "$kind" == s3rver ]] && S3_DATA="$S3_ROOT/data-s3rver"
   s3_set_creds "$kind"
   mkdir -p "$S3_DATA"
@@ -628,6 +641,29 @@ s3_up() {
     *) die "s3: unknown SURPRISAL_S3_SERVER=$kind (minio|s3rver)" ;;
   esac
   echo "$kind" >"$S3_KIND_FILE"
+}
+
+s3_up() {
+  mkdir -p "$S3_ROOT"
+  if s3_pid_ok; then
+    log "s3: already running ($(cat "$S3_KIND_FILE" 2>/dev/null), pid $(read_pid "$S3_PID"))"
+    s3_wait_ready
+    s3_ensure_bucket
+    return 0
+  fi
+  rm -f "$S3_PID"
+  local kind="${SURPRISAL_S3_SERVER:-minio}"
+  if [[ "$kind" == minio ]] && ! minio_ensure; then
+    warn "s3: falling back to s3rver@$S3RVER_VERSION (set SURPRISAL_S3_SERVER=s3rver to skip the MinIO attempt)"
+    kind=s3rver
+  fi
+  s3_start "$kind"
+  if [[ "$kind" == minio ]] && ! s3_wait_ready --soft; then
+    # a MinIO that cannot start must not stop the suite: s3rver is a real S3 server too
+    s3_down
+    warn "s3: MinIO did not start; falling back to s3rver@$S3RVER_VERSION"
+    s3_start s3rver
+  fi
   s3_wait_ready
   s3_ensure_bucket
 }

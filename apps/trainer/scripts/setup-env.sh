@@ -36,13 +36,19 @@ venv="$cache/trainer-venv-$key"
 mkdir -p "$cache"
 exec 9>"$cache/trainer-venv.lock"
 flock 9  # one builder at a time (CI and a session may share the cache)
+smoke() { "$venv/bin/python" -c 'import torch, onnx, onnxruntime, pyarrow, pytest' 2>/dev/null; }
+# the cache may have been copied from another machine: reuse the venv only if it still imports
+if [[ -f "$venv/.complete" ]] && ! smoke; then
+  log "$venv no longer imports its packages; creating it again"
+  rm -f "$venv/.complete"
+fi
 if [[ ! -f "$venv/.complete" ]]; then
   log "creating $venv"
   rm -rf "$venv"
   "$python" -m venv --system-site-packages "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
     --requirement "$trainer/requirements.txt"
-  "$venv/bin/python" -c 'import torch, onnx, onnxruntime, pyarrow, pytest'
+  smoke || { log "the new $venv cannot import torch, onnx, onnxruntime, pyarrow, pytest"; exit 1; }
   touch "$venv/.complete"
 fi
 exec 9>&-
