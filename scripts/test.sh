@@ -40,12 +40,13 @@ fi
 # One plain closing line that people and CI can read: "N passed, N failed".
 node -e '
   const fs = require("fs");
-  let passed = 0, failed = 0;
+  let passed = 0, failed = 0, suites = 0;
   for (const f of ["test-artifacts/vitest.json", "test-artifacts/vitest-disruptive.json"]) {
     if (!fs.existsSync(f)) continue;
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
-    passed += r.numPassedTests; failed += r.numFailedTests;
+    passed += r.numPassedTests; failed += r.numFailedTests; suites += r.testResults.filter((t) => t.status === "failed").length;
   }
-  console.log(`vitest: ${passed} passed, ${failed} failed`);
+  // A suite whose setup fails counts no failed test (its tests show as skipped): name it too.
+  console.log(`vitest: ${passed} passed, ${failed} failed${suites ? `, ${suites} test files failed` : ""}`);
 ' || true
 exit "$status"

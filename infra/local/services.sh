@@ -527,7 +527,8 @@ S3RVER_JS="$S3RVER_HOME/node_modules/s3rver/bin/s3rver.js"
 minio_ensure() {
   if [[ -x "$MINIO_BIN" ]]; then
     cache_sealed "$MINIO_BIN.sha256" && return 0
-    warn "s3: cached MinIO $MINIO_BIN fails its checksum (a truncated copy?); building it again"
+    if [[ -e "$MINIO_BIN.sha256" ]]; then warn "s3: cached MinIO $MINIO_BIN fails its checksum (a truncated copy?); building it again"
+    else log "s3: cached MinIO $MINIO_BIN has no checksum seal (an older cache); building it again"; fi
     rm -f "$MINIO_BIN" "$MINIO_BIN.sha256"
   fi
   command -v go >/dev/null 2>&1 || { warn "s3: go not found, cannot build MinIO"; return 1; }

@@ -23,6 +23,9 @@ export interface KafkaBusOptions {
   retries?: number;
 }
 
+/** How long ensureTopics waits for new topics to have leaders. */
+const ENSURE_TOPICS_TIMEOUT_MS = 60_000;
+
 const TIMING_DEFAULTS: Required<KafkaConsumerTiming> = { sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000, maxWaitTimeMs: 1_000 };
 
 /** kafkajs logs through Nest's logger, WARN and above (its INFO is one line per join and fetch). */
@@ -83,12 +86,31 @@ export class KafkaBus implements Bus {
     this.backoff = options.backoff ?? DEFAULT_RETRY_BACKOFF;
   }
 
-  async ensureTopics(topics: TopicSpec[]): Promise<void> {
-    const existing = new Set(await this.admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return;
-    // A topic created meanwhile by another process is not an error: kafkajs then resolves false.
-    await this.admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
+  /**
+   * Creates the missing topics and resolves once every partition of every topic has a leader. A fresh,
+   * busy broker can take seconds to publish a new topic's metadata (meanwhile it answers "does not host
+   * this topic-partition"), longer than kafkajs's own retries wait; so this keeps asking until a deadline.
+   */
+  async ensureTopics(topics: TopicSpec[], timeoutMs = ENSURE_TOPICS_TIMEOUT_MS): Promise<void> {
+    if (topics.length === 0) return;
+    const names = topics.map((t) => t.name);
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await this.admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t.name));
+        // A topic created meanwhile by another process is not an error: kafkajs then resolves false.
+        if (missing.length > 0) await this.admin.createTopics({ waitForLeaders: false, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
+        const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics: names });
+        const leaderless = metadata.filter((m) => m.partitions.length === 0 || m.partitions.some((p) => p.leader < 0)).map((m) => m.name);
+        if (leaderless.length === 0) return;
+        throw new Error(`partitions of ${leaderless.join(', ')} have no leader yet`);
+      } catch (err: unknown) {
+        const reason = err instanceof Error ? err.message : String(err);
+        if (Date.now() >= deadline) throw new Error(`Kafka topics ${names.join(', ')} not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2_000)));
+      }
+    }
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
