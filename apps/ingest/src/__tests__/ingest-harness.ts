@@ -2,9 +2,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { type Type } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@surprisal/config';
-import { type ActionSample, type FleetActionsV1 } from '@surprisal/contracts';
+import { TOPIC_PARTITIONS, type ActionSample, type FleetActionsV1, type TopicName } from '@surprisal/contracts';
 import { createHttpApp } from '@surprisal/platform';
-import { requireServiceEnv, uniqueSuffix } from '@surprisal/testing';
+import { connectTestKafkaBus, requireServiceEnv, uniqueSuffix } from '@surprisal/testing';
 
 export { createTestDatabase } from '@surprisal/testing';
 
@@ -25,7 +25,14 @@ export interface TailedMessage {
 }
 
 /** Everything published to `topic` from now on (the current end of each partition), read with a throwaway group. */
-export async function tailTopic(topic: string): Promise<{ messages: TailedMessage[]; close: () => Promise<void> }> {
+export async function tailTopic(topic: TopicName): Promise<{ messages: TailedMessage[]; close: () => Promise<void> }> {
+  // On a fresh broker the contract topic may not exist yet (the app under test creates it when it starts).
+  const bus = await connectTestKafkaBus();
+  try {
+    await bus.ensureTopics([{ name: topic, partitions: TOPIC_PARTITIONS[topic] }]);
+  } finally {
+    await bus.close();
+  }
   const kafka = new Kafka({ brokers: requireServiceEnv('KAFKA_BROKERS').split(','), clientId: `tail-${uniqueSuffix()}`, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
