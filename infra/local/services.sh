@@ -18,6 +18,9 @@
 #                                                     cannot be built)
 #   SURPRISAL_SERVICES_CLEAN=1                       same as `down --clean`
 #   SURPRISAL_READY_TIMEOUT seconds per service readiness wait (default 90)
+#   SURPRISAL_PG_PORT, SURPRISAL_KAFKA_PORT, SURPRISAL_KAFKA_CONTROLLER_PORT, SURPRISAL_S3_PORT,
+#   SURPRISAL_S3_CONSOLE_PORT   ports (default 5432, 9092, 9093, 9000, 9001): a second set of
+#                               services (another clone, with its own SURPRISAL_SERVICES_DIR) can run beside the first
 set -Eeuo pipefail
 
 # ----------------------------------------------------------------------------- settings
@@ -30,7 +33,7 @@ READY_TIMEOUT="${SURPRISAL_READY_TIMEOUT:-90}"
 HOST=127.0.0.1
 
 PG_MAJOR=15
-PG_PORT=5432
+PG_PORT="${SURPRISAL_PG_PORT:-5432}"
 PG_USER=surprisal
 PG_PASSWORD=surprisal
 PG_DB=surprisal
@@ -38,8 +41,8 @@ PG_ROOT="$SERVICES_DIR/pg"
 PG_DATA="$PG_ROOT/data"
 PG_LOG="$PG_ROOT/server.log"
 
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+KAFKA_PORT="${SURPRISAL_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${SURPRISAL_KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP="${SURPRISAL_KAFKA_HEAP:--Xmx512m -Xms256m}"
 KAFKA_ROOT="$SERVICES_DIR/kafka"
 KAFKA_DATA="$KAFKA_ROOT/data"
@@ -48,8 +51,8 @@ KAFKA_PID="$KAFKA_ROOT/kafka.pid"
 KAFKA_POM="$SCRIPT_DIR/kafka/pom.xml"
 KAFKA_TMPL="$SCRIPT_DIR/kafka/server.properties.tmpl"
 
-S3_PORT=9000
-S3_CONSOLE_PORT=9001
+S3_PORT="${SURPRISAL_S3_PORT:-9000}"
+S3_CONSOLE_PORT="${SURPRISAL_S3_CONSOLE_PORT:-9001}"
 S3_BUCKET=surprisal
 S3_REGION=us-east-1
 MINIO_ACCESS_KEY=surprisal
@@ -362,7 +365,8 @@ kafka_java() {
 
 kafka_write_config() {
   mkdir -p "$KAFKA_DATA"
-  sed -e "s#@DATA_DIR@#$KAFKA_DATA#g" "$KAFKA_TMPL" >"$KAFKA_ROOT/server.properties"
+  sed -e "s#@DATA_DIR@#$KAFKA_DATA#g" -e "s#@PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" \
+    "$KAFKA_TMPL" >"$KAFKA_ROOT/server.properties"
   cat >"$KAFKA_ROOT/log4j.properties" <<EOF
 # written by infra/local/services.sh
 log4j.rootLogger=INFO, file
