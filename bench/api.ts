@@ -19,6 +19,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 /** API worker processes (SURPRISAL_API_WORKERS), as an api-only deployment would run them on this machine's cores. */
 const API_WORKERS = Number(process.env.BENCH_API_WORKERS ?? 1);
 const DAY = 86_400_000;
+/** e.g. BENCH_API_NODE_OPTIONS="--require ./profiler.js" to profile the API process (it does not inherit this one's environment). */
+const nodeOptions: Record<string, string> = process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {};
 /** The built engine, beside this file in dist/. */
 const ENGINE_MAIN = resolve(__dirname, '../apps/engine/src/main.js');
 
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
     await db.close();
 
     const port = await freePort();
-    api = startEngineProcess({ PORT: String(port), DATABASE_URL: testDb.url, SURPRISAL_ROLES: 'api', SURPRISAL_API_WORKERS: String(API_WORKERS), SURPRISAL_RATE_LIMIT: '0', SURPRISAL_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' }, ENGINE_MAIN);
+    api = startEngineProcess({ PORT: String(port), DATABASE_URL: testDb.url, SURPRISAL_ROLES: 'api', SURPRISAL_API_WORKERS: String(API_WORKERS), SURPRISAL_RATE_LIMIT: '0', SURPRISAL_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', ...nodeOptions }, ENGINE_MAIN);
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;

@@ -1,9 +1,9 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@surprisal/auth';
 import { EdgeCaseDetailDto, EdgeCasePageDto, SimilarPageDto } from './dtos/edge-case.dto';
 import { ListEdgeCasesQuery, SimilarQuery } from './dtos/list-edge-cases.query';
-import { EdgeCasesService } from './edge-cases.service';
+import { EdgeCasesService, type JsonText } from './edge-cases.service';
 
 @ApiTags('edge-cases')
 @ApiBearerAuth()
@@ -13,9 +13,11 @@ export class EdgeCasesController {
   constructor(@Inject(EdgeCasesService) private readonly edgeCases: EdgeCasesService) {}
 
   @Get()
+  // The service returns the page as JSON text (PostgreSQL built it): sent as it is.
+  @Header('Content-Type', 'application/json')
   @ApiOkResponse({ type: EdgeCasePageDto })
   @ApiBadRequestResponse({ description: 'A filter is malformed; the message names it.' })
-  list(@Query() query: ListEdgeCasesQuery): Promise<EdgeCasePageDto> {
+  list(@Query() query: ListEdgeCasesQuery): Promise<JsonText<EdgeCasePageDto>> {
     return this.edgeCases.list(query);
   }
 

@@ -1,26 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Database, type EdgeCaseStatus, type ReviewQueue } from '@surprisal/db';
+import { Database } from '@surprisal/db';
 import { type Cursor } from './cursor.util';
 import { type ListEdgeCasesQuery } from './dtos/list-edge-cases.query';
 
+/** What the detail, windows and clips queries need of an edge case beside its summary. */
 export interface EdgeCaseRow {
   id: string;
-  vehicle_id: string;
   drive_id: string;
-  segment_id: string;
-  model_version: string;
   model_version_id: string;
   start_t: string;
   end_t: string;
   peak_t: string;
-  score: number;
-  p_value: number | null;
-  status: EdgeCaseStatus;
-  queue: ReviewQueue;
-  reason_kinds: string[];
-  triggers: string[];
-  scenario_label: string | null;
-  created_at: Date;
+  /** EdgeCaseSummaryDto as JSON text. */
+  summary: string;
+}
+
+/** A list item: its summary as JSON text, and the keyset position after it. */
+export interface EdgeCaseListRow {
+  summary: string;
+  key: string | number;
+  id: string;
 }
 
 export interface WindowRow {
@@ -33,16 +32,24 @@ export interface WindowRow {
   series: Record<string, unknown> | null;
 }
 
-/** What a list item needs; the detail adds `reasons` (a list page never parses that jsonb). */
-const COLUMNS = `e.id, e.vehicle_id, e.drive_id, e.segment_id, m.version AS model_version, e.model_version_id, e.start_t, e.end_t,
-  e.peak_t, e.score, e.p_value, e.status, e.queue, e.reason_kinds, e.triggers, e.scenario_label, e.created_at`;
+/**
+ * An edge case as the API shows it (EdgeCaseSummaryDto), built by PostgreSQL as JSON text: a list page
+ * passes it through as it is, so Node neither parses rows nor serialises them again (the list is the hot route).
+ */
+const SUMMARY = `json_build_object(
+  'id', e.id, 'vehicleId', e.vehicle_id, 'driveId', e.drive_id, 'segmentId', e.segment_id, 'modelVersion', m.version,
+  'startT', e.start_t, 'endT', e.end_t, 'peakT', e.peak_t, 'score', e.score, 'pValue', e.p_value, 'status', e.status,
+  'queue', e.queue, 'reasonKinds', e.reason_kinds, 'triggers', e.triggers, 'scenarioLabel', e.scenario_label,
+  'createdAt', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text AS summary`;
+
+const FROM = 'FROM edge_cases e JOIN model_versions m ON m.id = e.model_version_id';
 
 /** The edge-case queries, as SQL a reviewer can read; every value is a bound parameter. */
 @Injectable()
 export class EdgeCasesRepository {
   constructor(@Inject(Database) private readonly db: Database) {}
 
-  list(q: ListEdgeCasesQuery, after: Cursor | undefined): Promise<EdgeCaseRow[]> {
+  list(q: ListEdgeCasesQuery, after: Cursor | undefined): Promise<EdgeCaseListRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const bind = (v: unknown) => `$${params.push(v)}`;
@@ -59,8 +66,8 @@ export class EdgeCasesRepository {
     if (q.modelVersion) where.push(`m.version = ${bind(q.modelVersion)}`);
     const key = q.sort === 'score' ? 'e.score' : 'e.start_t';
     if (after) where.push(`(${key}, e.id) < (${bind(after.key)}, ${bind(after.id)}::uuid)`);
-    return this.db.query<EdgeCaseRow>(
-      `SELECT ${COLUMNS} FROM edge_cases e JOIN model_versions m ON m.id = e.model_version_id
+    return this.db.query<EdgeCaseListRow>(
+      `SELECT ${SUMMARY}, ${key} AS key, e.id ${FROM}
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY ${key} DESC, e.id DESC LIMIT ${bind(q.limit + 1)}`,
       params,
@@ -69,7 +76,7 @@ export class EdgeCasesRepository {
 
   async get(id: string): Promise<(EdgeCaseRow & { reasons: Record<string, unknown>[] }) | undefined> {
     const [row] = await this.db.query<EdgeCaseRow & { reasons: Record<string, unknown>[] }>(
-      `SELECT ${COLUMNS}, e.reasons FROM edge_cases e JOIN model_versions m ON m.id = e.model_version_id WHERE e.id = $1`,
+      `SELECT ${SUMMARY}, e.id, e.drive_id, e.model_version_id, e.start_t, e.end_t, e.peak_t, e.reasons ${FROM} WHERE e.id = $1`,
       [id],
     );
     return row;
@@ -100,9 +107,9 @@ export class EdgeCasesRepository {
   }
 
   /** Nearest neighbours by embedding through the cube GiST index (ORDER BY embedding <-> x). */
-  similar(id: string, limit: number): Promise<(EdgeCaseRow & { distance: number })[]> {
+  similar(id: string, limit: number): Promise<{ summary: string; distance: number }[]> {
     return this.db.query(
-      `SELECT ${COLUMNS}, e.embedding <-> x.embedding AS distance
+      `SELECT ${SUMMARY}, e.embedding <-> x.embedding AS distance
        FROM (SELECT embedding FROM edge_cases WHERE id = $1) x, edge_cases e JOIN model_versions m ON m.id = e.model_version_id
        WHERE e.id <> $1 AND e.embedding IS NOT NULL
        ORDER BY e.embedding <-> x.embedding LIMIT $2`,

@@ -3,31 +3,15 @@ import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
 import { decodeCursor, encodeCursor } from './cursor.util';
 import { type EdgeCaseDetailDto, type EdgeCasePageDto, type EdgeCaseSummaryDto, type SimilarPageDto } from './dtos/edge-case.dto';
 import { type ListEdgeCasesQuery } from './dtos/list-edge-cases.query';
-import { EdgeCasesRepository, type EdgeCaseRow } from './edge-cases.repository';
+import { EdgeCasesRepository } from './edge-cases.repository';
 
 const MEDIA_URL_TTL_S = 300;
 const WINDOW_CONTEXT_MS = 2_000;
 
-function summary(r: EdgeCaseRow): EdgeCaseSummaryDto {
-  return {
-    id: r.id,
-    vehicleId: r.vehicle_id,
-    driveId: r.drive_id,
-    segmentId: r.segment_id,
-    modelVersion: r.model_version,
-    startT: Number(r.start_t),
-    endT: Number(r.end_t),
-    peakT: Number(r.peak_t),
-    score: r.score,
-    pValue: r.p_value,
-    status: r.status,
-    queue: r.queue,
-    reasonKinds: r.reason_kinds,
-    triggers: r.triggers,
-    scenarioLabel: r.scenario_label,
-    createdAt: new Date(r.created_at).toISOString(),
-  };
-}
+/** JSON text of a T, sent as it is (see EdgeCasesRepository's SUMMARY). */
+export type JsonText<T> = string & { readonly __jsonOf?: T };
+
+const summaryOf = (json: string) => JSON.parse(json) as EdgeCaseSummaryDto;
 
 @Injectable()
 export class EdgeCasesService {
@@ -36,14 +20,13 @@ export class EdgeCasesService {
     @Inject(BLOB_STORE) private readonly store: BlobStore,
   ) {}
 
-  async list(q: ListEdgeCasesQuery): Promise<EdgeCasePageDto> {
+  async list(q: ListEdgeCasesQuery): Promise<JsonText<EdgeCasePageDto>> {
     const after = q.cursor ? decodeCursor(q.cursor, q.sort) : undefined;
     const rows = await this.repo.list(q, after);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    const nextCursor =
-      rows.length > q.limit && last ? encodeCursor({ sort: q.sort, key: q.sort === 'score' ? last.score : Number(last.start_t), id: last.id }) : null;
-    return { items: page.map(summary), nextCursor };
+    const nextCursor = rows.length > q.limit && last ? encodeCursor({ sort: q.sort, key: Number(last.key), id: last.id }) : null;
+    return `{"items":[${page.map((r) => r.summary).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 
   async get(id: string): Promise<EdgeCaseDetailDto> {
@@ -52,7 +35,7 @@ export class EdgeCasesService {
     const [windows, labels, clips] = await Promise.all([this.repo.windows(row, WINDOW_CONTEXT_MS), this.repo.labels(id), this.repo.clips(row)]);
     const peak = windows.find((w) => Number(w.start_t) <= Number(row.peak_t) && Number(row.peak_t) < Number(w.end_t)) ?? windows[0];
     return {
-      ...summary(row),
+      ...summaryOf(row.summary),
       reasons: row.reasons,
       components: peak?.components ?? {},
       series: peak?.series ?? null,
@@ -92,6 +75,6 @@ export class EdgeCasesService {
     const has = await this.repo.hasEmbedding(id);
     if (has === undefined) throw new NotFoundException(`No edge case ${id}`);
     if (!has) return { items: [], note: 'This edge case has no embedding (scored from actions only).' };
-    return { items: (await this.repo.similar(id, limit)).map((r) => ({ ...summary(r), distance: Number(r.distance) })) };
+    return { items: (await this.repo.similar(id, limit)).map((r) => ({ ...summaryOf(r.summary), distance: Number(r.distance) })) };
   }
 }

@@ -102,6 +102,21 @@ export function describeEdgeCasesApi(backend: 'pglite' | 'postgres'): void {
       expect((await t.call('GET', '/v1/edge-cases/not-a-uuid', t.keys.annotator)).status).toBe(400);
     });
 
+    it('lists each edge case with the same typed summary its detail shows (PostgreSQL builds the list JSON)', async () => {
+      const target = cases[7];
+      const page = await list(`vehicleId=${target.vehicleId}&limit=500`);
+      const item = page.items.find((i) => i.id === target.id) as unknown as Record<string, unknown>;
+      const detail = (await t.call('GET', `/v1/edge-cases/${target.id}`, t.keys.annotator)).body as Record<string, unknown>;
+      expect(Object.keys(item).sort()).toEqual(
+        ['createdAt', 'driveId', 'endT', 'id', 'modelVersion', 'peakT', 'pValue', 'queue', 'reasonKinds', 'scenarioLabel', 'score', 'segmentId', 'startT', 'status', 'triggers', 'vehicleId'].sort(),
+      );
+      for (const [k, v] of Object.entries(item)) expect({ k, v }).toEqual({ k, v: detail[k] });
+      expect(item).toMatchObject({ startT: target.startT, score: target.score, vehicleId: target.vehicleId });
+      expect(typeof item.endT).toBe('number');
+      expect(item.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(item.createdAt as string) - Date.now())).toBeLessThan(3_600_000);
+    });
+
     it('finds similar edge cases by embedding, nearest first, through the database index', async () => {
       const target = cases[0];
       const res = await t.call('GET', `/v1/edge-cases/${target.id}/similar?limit=5`, t.keys.engineer);
