@@ -1,1 +1,2 @@
 export * from './action-samples.codec';
+export * from './action-samples.packed';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type FleetActionsV1 } from '@surprisal/contracts';
+import { packActionSamples } from '@surprisal/columnar';
 import { Database } from '@surprisal/db';
 
 export interface AcceptedBatch {
@@ -34,22 +35,23 @@ export class ActionBatchRepository {
       if (!unique.has(k)) unique.set(k, a);
     }
     if (unique.size === 0) return { inserted: 0, duplicates: accepted.length, samples: 0, drives: [] };
-    const rows = [...unique.values()].map(({ batch, source }) => ({
-      vehicle_id: batch.vehicleId,
-      drive_id: batch.driveId,
-      seq: batch.seq,
-      first_t: batch.samples[0].t,
-      last_t: batch.samples[batch.samples.length - 1].t,
-      sample_count: batch.samples.length,
-      samples: batch.samples,
-      source,
-    }));
+    // In key order, so two handlers that share batches (a redelivery) take their row locks in the same order.
+    const rows = [...unique.values()].sort((a, b) => compareKeys(a.batch, b.batch));
+    // Column arrays for unnest(); the samples of all batches go packed in one bytea, sent in binary and
+    // cut apart by offset in SQL (a bytea[] would travel as hex text).
+    const packed = rows.map(({ batch }) => packActionSamples(batch.samples));
+    const offsets: number[] = [];
+    let offset = 0;
+    for (const p of packed) {
+      offsets.push(offset + 1);
+      offset += p.length;
+    }
     // One statement, so one round trip and its own transaction: every CTE commits together or not at all.
     // Foreign keys are checked at the end of the statement, so a new vehicle and drive may arrive with their first batch.
     const inserted = await this.db.query<{ drive_id: string; batches: string; samples: string }>(
       `WITH r AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS r(vehicle_id text, drive_id text, seq bigint, first_t bigint, last_t bigint, sample_count integer, samples jsonb, source text)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::integer[], $7::integer[], $8::integer[], $9::text[])
+           AS r(vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples_from, samples_bytes, source)
        ),
        v AS (
          INSERT INTO vehicles (id) SELECT DISTINCT vehicle_id FROM r ORDER BY vehicle_id
@@ -58,7 +60,7 @@ export class ActionBatchRepository {
        ),
        ins AS (
          INSERT INTO action_batches (vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples, source)
-         SELECT vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples, source FROM r
+         SELECT vehicle_id, drive_id, seq, first_t, last_t, sample_count, substring($10::bytea FROM samples_from FOR samples_bytes), source FROM r
          ON CONFLICT ON CONSTRAINT uq_action_batches_vehicle_drive_seq DO NOTHING
          RETURNING vehicle_id, drive_id, first_t, last_t, sample_count
        ),
@@ -72,14 +74,26 @@ export class ActionBatchRepository {
        dirty AS (
          -- New data makes a segment dirty: open, and its revision moves so a racing emission cannot mark it complete.
          INSERT INTO action_segments (vehicle_id, drive_id, segment_index, start_t, end_t, sample_count)
-         SELECT DISTINCT ON (drive_id, idx) vehicle_id, drive_id, idx, idx * $2::bigint, (idx + 1) * $2::bigint, 0
-         FROM ins, generate_series(ins.first_t / $2::bigint, ins.last_t / $2::bigint) AS idx
+         SELECT DISTINCT ON (drive_id, idx) vehicle_id, drive_id, idx, idx * $11::bigint, (idx + 1) * $11::bigint, 0
+         FROM ins, generate_series(ins.first_t / $11::bigint, ins.last_t / $11::bigint) AS idx
          ORDER BY drive_id, idx
          ON CONFLICT ON CONSTRAINT uq_action_segments_drive_index
          DO UPDATE SET status = 'open', data_revision = action_segments.data_revision + 1, updated_at = now()
        )
        SELECT drive_id, count(*) AS batches, sum(sample_count) AS samples FROM ins GROUP BY drive_id`,
-      [JSON.stringify(rows), segmentMs],
+      [
+        rows.map((r) => r.batch.vehicleId),
+        rows.map((r) => r.batch.driveId),
+        rows.map((r) => r.batch.seq),
+        rows.map((r) => r.batch.samples[0].t),
+        rows.map((r) => r.batch.samples[r.batch.samples.length - 1].t),
+        rows.map((r) => r.batch.samples.length),
+        offsets,
+        packed.map((p) => p.length),
+        rows.map((r) => r.source),
+        Buffer.concat(packed, offset),
+        segmentMs,
+      ],
     );
     const batches = inserted.reduce((n, d) => n + Number(d.batches), 0);
     return {
@@ -89,4 +103,10 @@ export class ActionBatchRepository {
       drives: inserted.map((d) => d.drive_id),
     };
   }
+}
+
+function compareKeys(a: FleetActionsV1, b: FleetActionsV1): number {
+  if (a.vehicleId !== b.vehicleId) return a.vehicleId < b.vehicleId ? -1 : 1;
+  if (a.driveId !== b.driveId) return a.driveId < b.driveId ? -1 : 1;
+  return a.seq - b.seq;
 }

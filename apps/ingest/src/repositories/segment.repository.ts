@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { unpackActionSamples } from '@surprisal/columnar';
 import { type ActionSample, type SegmentClip } from '@surprisal/contracts';
 import { Database } from '@surprisal/db';
 
@@ -96,20 +97,30 @@ export class SegmentRepository {
    * its samples (one per timestamp, the lowest seq wins, in time order) and the ready clips overlapping it.
    */
   async loadDue(id: string, idleMs: number): Promise<{ segment: DueSegment; samples: ActionSample[]; clips: SegmentClip[] } | undefined> {
-    const [row] = await this.db.query<DueRow & { batches: ActionSample[][] | string | null; clips: ClipRow[] | string }>(
-      `SELECT s.id, s.vehicle_id, s.drive_id, s.segment_index, s.start_t, s.end_t, s.version, s.uri, s.data_revision,
-              (SELECT jsonb_agg(b.samples ORDER BY b.seq) FROM action_batches b
-                WHERE b.drive_id = s.drive_id AND b.first_t < s.end_t AND b.last_t >= s.start_t) AS batches,
+    // The window's batches (packed bytes) come back concatenated in one bytea with their sizes: one
+    // value to transfer and unhex, cut apart and unpacked here.
+    const [row] = await this.db.query<DueRow & { samples: Buffer | null; sizes: number[] | null; clips: ClipRow[] | string }>(
+      `SELECT s.id, s.vehicle_id, s.drive_id, s.segment_index, s.start_t, s.end_t, s.version, s.uri, s.data_revision, b.samples, b.sizes,
               (SELECT coalesce(jsonb_agg(jsonb_build_object('clip_id', c.clip_id, 'camera', c.camera, 'uri', c.uri, 'start_t', c.start_t, 'end_t', c.end_t, 'fps', c.fps)
                                          ORDER BY c.start_t, c.clip_id), '[]'::jsonb)
                  FROM clips c WHERE c.drive_id = s.drive_id AND c.status = 'ready' AND c.start_t < s.end_t AND c.end_t > s.start_t) AS clips
        FROM action_segments s JOIN drives d ON d.id = s.drive_id
+       CROSS JOIN LATERAL (
+         SELECT string_agg(b.samples, ''::bytea ORDER BY b.seq, b.id) AS samples, array_agg(length(b.samples) ORDER BY b.seq, b.id) AS sizes
+         FROM action_batches b WHERE b.drive_id = s.drive_id AND b.first_t < s.end_t AND b.last_t >= s.start_t
+       ) b
        WHERE s.id = $2 AND s.status = 'open' AND (d.last_t >= s.end_t OR d.updated_at <= now() - $1::integer * interval '1 millisecond')`,
       [idleMs, id],
     );
     if (!row) return undefined;
     const segment = toDue(row);
-    const batches = (typeof row.batches === 'string' ? (JSON.parse(row.batches) as ActionSample[][]) : row.batches) ?? [];
+    const bytes = row.samples ?? Buffer.alloc(0);
+    const batches: ActionSample[][] = [];
+    let at = 0;
+    for (const size of row.sizes ?? []) {
+      batches.push(unpackActionSamples(bytes.subarray(at, at + size)));
+      at += size;
+    }
     const clips = typeof row.clips === 'string' ? (JSON.parse(row.clips) as ClipRow[]) : row.clips;
     return { segment, samples: inWindow(batches, segment.startT, segment.endT), clips: clips.map(toClip) };
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packActionSamples, unpackActionSamples } from '@surprisal/columnar';
 import { type Database } from '../database';
 import { ApiKeyEntity, DriveEntity, EdgeCaseEntity, ModelVersionEntity, VehicleEntity } from '../entities';
 import { ApiKeyRepository } from '../repositories/api-key.repository';
@@ -35,18 +36,36 @@ export function describeDatabaseContract(name: string, open: () => Promise<Datab
           `INSERT INTO action_batches (vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples, source)
            VALUES ('veh-1', 'drive-1', 7, 1700000000000, 1700000000950, 2, $1, 'test')
            ON CONFLICT ON CONSTRAINT uq_action_batches_vehicle_drive_seq DO NOTHING RETURNING id`,
-          [JSON.stringify([{ t: 1700000000000, speed: 3 }, { t: 1700000000950, speed: 3.1 }])],
+          [packActionSamples([{ t: 1700000000000, speed: 3 }, { t: 1700000000950, speed: 3.1 }])],
         );
       expect(await insert()).toHaveLength(1);
       expect(await insert()).toHaveLength(0);
       await expect(
-        db.query(`INSERT INTO action_batches (vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples, source) VALUES ('veh-1', 'drive-1', 7, 1, 2, 0, '[]', 'x')`),
+        db.query(`INSERT INTO action_batches (vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples, source) VALUES ('veh-1', 'drive-1', 7, 1, 2, 0, '\\x01', 'x')`),
       ).rejects.toThrow(/uq_action_batches_vehicle_drive_seq/);
       const [row] = await db.query<{ n: string; first_t: string }>(`SELECT count(*) AS n, min(first_t) AS first_t FROM action_batches`);
       // int8 comes back as a string from raw SQL on both backends (as `pg` does), a number through entities.
       expect(row).toEqual({ n: '1', first_t: '1700000000000' });
       const drive = await db.repository(DriveEntity).findOneByOrFail({ id: 'drive-1' });
       expect(drive.sampleCount).toBe(0);
+    });
+
+    it('stores action samples as bytes: a binary parameter cut by offset, aggregated back as one Buffer', async () => {
+      const a = packActionSamples([{ t: 1700000001000, speed: 4.5, steering: -2.25 }]);
+      const b = packActionSamples([{ t: 1700000001050, speed: 4.75, turnSignal: 1 }]);
+      await db.query(
+        `INSERT INTO action_batches (vehicle_id, drive_id, seq, first_t, last_t, sample_count, samples, source)
+         SELECT 'veh-1', 'drive-1', seq, 0, 0, 1, substring($1::bytea FROM start FOR size), 'test'
+         FROM unnest($2::bigint[], $3::integer[], $4::integer[]) AS r(seq, start, size)`,
+        [Buffer.concat([a, b]), [21, 20], [1, a.length + 1], [a.length, b.length]],
+      );
+      const [row] = await db.query<{ samples: Buffer; sizes: number[] }>(
+        `SELECT string_agg(samples, ''::bytea ORDER BY seq) AS samples, array_agg(length(samples) ORDER BY seq) AS sizes FROM action_batches WHERE seq IN (20, 21)`,
+      );
+      expect(Buffer.isBuffer(row.samples)).toBe(true);
+      expect(row.sizes).toEqual([b.length, a.length]);
+      expect(unpackActionSamples(row.samples.subarray(0, b.length))).toEqual([{ t: 1700000001050, speed: 4.75, turnSignal: 1 }]);
+      expect(unpackActionSamples(row.samples.subarray(b.length))).toEqual([{ t: 1700000001000, speed: 4.5, steering: -2.25 }]);
     });
 
     it('rolls back a failed transaction without touching a concurrent one', async () => {

@@ -11,7 +11,8 @@ export class ActionBatchEntity {
   @Column('bigint', { name: 'first_t', transformer: bigintAsNumber }) firstT!: number;
   @Column('bigint', { name: 'last_t', transformer: bigintAsNumber }) lastT!: number;
   @Column('integer', { name: 'sample_count' }) sampleCount!: number;
-  @Column('jsonb') samples!: Record<string, unknown>[];
+  /** The samples packed by libs/columnar's packActionSamples (rows from before it: JSON text); read with unpackActionSamples. */
+  @Column('bytea') samples!: Buffer;
   /** Where it came from: `kafka:<topic>/<partition>/<offset>` or `http:<key id>`. */
   @Column('text') source!: string;
   @Column('timestamptz', { name: 'received_at', default: () => 'now()' }) receivedAt!: Date;
