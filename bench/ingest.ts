@@ -4,8 +4,12 @@
  * handler that does nothing (same broker, same run). Needs the real services (.env.services).
  * Segment assembly (Parquet to S3, engine.segments.v1) runs as in production, beside the handlers.
  * Sizes: BENCH_VEHICLES (100), BENCH_BATCHES per vehicle (50), BENCH_SAMPLES_PER_BATCH (100).
+ * Also the CPU spent per 1000 samples over the same window, by this process (the ingest app) and by
+ * PostgreSQL's backends serving the test database (read from /proc; absent where that is unreadable):
+ * on a shared machine these move far less with other load than samples/s does.
  * Last line: {"samplesPerSec":…,"rawConsumePerSec":…,"ratio":…}
  */
+import { readFileSync } from 'node:fs';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KafkaBus } from '@surprisal/bus';
 import { loadConfig } from '@surprisal/config';
@@ -35,6 +39,21 @@ function fleet(run: string): FleetActionsV1[] {
     }
   }
   return out;
+}
+
+/** CPU ticks used so far by each PostgreSQL backend of this database (Linux /proc; empty if unreadable). */
+async function backendTicks(db: Database): Promise<Map<number, number>> {
+  const ticks = new Map<number, number>();
+  for (const { pid } of await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // Not on this machine, or exited meanwhile.
+    }
+  }
+  return ticks;
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,17 +111,26 @@ async function main(): Promise<void> {
     let first = 0;
     let firstCount = 0;
     let stored = 0;
+    let cpuAtFirst = process.cpuUsage();
+    let pgAtFirst = new Map<number, number>();
     for (;;) {
       const [row] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM action_batches`);
       stored = Number(row.n);
       if (stored > 0 && first === 0) {
         first = performance.now();
         firstCount = stored;
+        cpuAtFirst = process.cpuUsage();
+        pgAtFirst = await backendTicks(db);
       }
       if (stored >= batches.length) break;
       await wait(10);
     }
     const seconds = (performance.now() - first) / 1000;
+    const cpu = process.cpuUsage(cpuAtFirst);
+    const pgAtEnd = await backendTicks(db);
+    // Clock ticks are 1/100 s on Linux.
+    const pgSeconds = [...pgAtEnd].reduce((sum, [pid, t]) => sum + (t - (pgAtFirst.get(pid) ?? 0)) / 100, 0);
+    const perThousand = (cpuSeconds: number) => Number(((cpuSeconds * 1000 * 1000) / ((stored - firstCount) * SAMPLES_PER_BATCH)).toFixed(2));
     const samplesPerSec = ((stored - firstCount) * SAMPLES_PER_BATCH) / seconds;
     log(`ingest: ${stored - firstCount} batches durable in ${seconds.toFixed(2)} s after the first`);
     const metrics = await metricsRegistry.getMetricsAsJSON();
@@ -119,9 +147,12 @@ async function main(): Promise<void> {
       batches: batches.length,
       samples: totalSamples,
       samplesPerBatch: SAMPLES_PER_BATCH,
+      ingestCpuMsPer1000Samples: perThousand((cpu.user + cpu.system) / 1e6),
+      ...(pgAtEnd.size > 0 ? { postgresCpuMsPer1000Samples: perThousand(pgSeconds) } : {}),
       partitions: PARTITIONS,
     };
     log(`ingest ${figures.samplesPerSec} samples/s durable vs raw consume ${figures.rawConsumePerSec} samples/s (ratio ${figures.ratio})`);
+    log(`CPU per 1000 samples: ingest process ${figures.ingestCpuMsPer1000Samples} ms, PostgreSQL ${figures.postgresCpuMsPer1000Samples ?? '?'} ms`);
     printFigures(figures);
   } finally {
     await app?.close();
