@@ -49,6 +49,11 @@ export async function embedClipFrames(model: LoadedModel, clips: readonly ClipSo
   return framesInRange(parts, fromT, toT);
 }
 
+/** The one camera whose frames stand for a vehicle (the encoder's input, the edge cases' thumbnails): 'front' if it has one, else the first by name. */
+export function primaryCamera(cameras: readonly string[]): string | undefined {
+  return cameras.includes('front') ? 'front' : [...new Set(cameras)].sort()[0];
+}
+
 /** At most `n` tasks at once (ffmpeg processes: more than the cores only thrash). */
 export class Limiter {
   private active = 0;

@@ -9,7 +9,7 @@ import { CalibrationRepository } from '../repositories/calibration.repository';
 import { SegmentDataRepository } from '../repositories/segment-data.repository';
 import { WindowScoreRepository } from '../repositories/window-score.repository';
 import { SCORER_SETTINGS, type ScorerSettings } from '../scorer.settings';
-import { ClipEmbeddingCache, embedClip, framesInRange, Limiter } from '../scoring/frame-embedder';
+import { ClipEmbeddingCache, embedClip, framesInRange, Limiter, primaryCamera } from '../scoring/frame-embedder';
 import { type ScoredWindow } from '../scoring/scored-window';
 import { scoreSegments, type SegmentToScore } from '../scoring/segment-scorer';
 
@@ -94,8 +94,7 @@ export class ScoreSegmentsUseCase {
     for (const c of e.clips) byId.set(c.clipId, c);
     const clips = [...byId.values()];
     if (clips.length > 0) {
-      // One camera feeds the encoder: 'front' if the vehicle has it, else the first by name.
-      const camera = clips.some((c) => c.camera === 'front') ? 'front' : [...new Set(clips.map((c) => c.camera))].sort()[0];
+      const camera = primaryCamera(clips.map((c) => c.camera));
       const chosen = clips.filter((c) => c.camera === camera && c.fps > 0).sort((a, b) => a.startT - b.startT);
       try {
         // Every clip of the batch decodes as soon as a decoder is free; a clip shared by two segments is embedded once.

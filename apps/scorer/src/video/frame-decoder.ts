@@ -28,23 +28,32 @@ export interface DecodedFrames {
 /**
  * Decodes a whole clip to raw RGB frames scaled to width × height (bilinear, no crop: model-io.v1
  * "frame.resize"); every decoded frame is kept in presentation order (-vsync passthrough), so frame i
- * is at startT + i·1000/fps. A stream is spooled to a temporary file first: MP4 files whose index
- * (moov) comes last cannot be decoded from a pipe.
+ * is at startT + i·1000/fps.
  */
 export async function decodeFrames(input: string | Readable, width: number, height: number): Promise<DecodedFrames> {
-  if (typeof input === 'string') return decodeFile(input, width, height);
+  const args = (path: string) => ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', path, '-vf', `scale=${width}:${height}:flags=bilinear`, '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+  const rgb = typeof input === 'string' ? await runFfmpeg(args(input)) : await withLocalFile(input, (path) => runFfmpeg(args(path)));
+  const per = width * height * 3;
+  return { width, height, count: Math.floor(rgb.length / per), rgb };
+}
+
+/**
+ * Spools a stream to a temporary file, runs `work` on its path and removes it: MP4 files whose index
+ * (moov) comes last cannot be decoded from a pipe, and seeking (-ss) needs a file.
+ */
+export async function withLocalFile<T>(input: Readable, work: (path: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'surprisal-clip-'));
   try {
     const path = join(dir, 'clip');
     await pipeline(input, createWriteStream(path));
-    return await decodeFile(path, width, height);
+    return await work(path);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function decodeFile(input: string, width: number, height: number): Promise<DecodedFrames> {
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', input, '-vf', `scale=${width}:${height}:flags=bilinear`, '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+/** Runs ffmpeg and returns what it wrote to stdout; rejects with ffmpeg's last words when it fails. */
+export async function runFfmpeg(args: readonly string[]): Promise<Buffer> {
   const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   let stderr = '';
@@ -57,9 +66,7 @@ async function decodeFile(input: string, width: number, height: number): Promise
     child.on('close', resolve);
   });
   if (code !== 0) throw new Error(`ffmpeg exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no message'}`);
-  const rgb = Buffer.concat(chunks);
-  const per = width * height * 3;
-  return { width, height, count: Math.floor(rgb.length / per), rgb };
+  return Buffer.concat(chunks);
 }
 
 /** Frame i of `frames` as the encoder's input: NCHW float32, uint8 · pixelScale, written into `out` at `offset`. */
