@@ -14,6 +14,8 @@ export interface MinerSettings {
   dailyBudget: number;
   /** At most this many tasks per cluster of near-duplicates (MINER_MAX_PER_CLUSTER). */
   maxPerCluster: number;
+  /** Frame strips rendered at once, after the edge cases are committed (MINER_THUMBNAIL_CONCURRENCY; 0: none are made). */
+  thumbnailConcurrency: number;
 }
 
 export const MINER_SETTINGS = Symbol('MINER_SETTINGS');
@@ -27,6 +29,7 @@ export function loadMinerSettings(env: Env = process.env): MinerSettings {
     dedupRadius: read.num('MINER_DEDUP_RADIUS', 0.35, 0, 10),
     dailyBudget: Math.floor(read.num('MINER_DAILY_BUDGET', 200, 0, 10_000_000)),
     maxPerCluster: Math.floor(read.num('MINER_MAX_PER_CLUSTER', 3, 1, 1_000_000)),
+    thumbnailConcurrency: read.int('MINER_THUMBNAIL_CONCURRENCY', 1, 0, 64),
   };
   read.check();
   return settings;

@@ -74,9 +74,9 @@ export class EdgeCasesRepository {
     );
   }
 
-  async get(id: string): Promise<(EdgeCaseRow & { reasons: Record<string, unknown>[] }) | undefined> {
-    const [row] = await this.db.query<EdgeCaseRow & { reasons: Record<string, unknown>[] }>(
-      `SELECT ${SUMMARY}, e.id, e.drive_id, e.model_version_id, e.start_t, e.end_t, e.peak_t, e.reasons ${FROM} WHERE e.id = $1`,
+  async get(id: string): Promise<(EdgeCaseRow & { reasons: Record<string, unknown>[]; thumbnail_uri: string | null }) | undefined> {
+    const [row] = await this.db.query<EdgeCaseRow & { reasons: Record<string, unknown>[]; thumbnail_uri: string | null }>(
+      `SELECT ${SUMMARY}, e.id, e.drive_id, e.model_version_id, e.start_t, e.end_t, e.peak_t, e.reasons, e.thumbnail_uri ${FROM} WHERE e.id = $1`,
       [id],
     );
     return row;

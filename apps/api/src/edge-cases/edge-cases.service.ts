@@ -65,7 +65,7 @@ export class EdgeCasesService {
             url: await this.store.presignGet(this.store.keyOf(c.uri), MEDIA_URL_TTL_S),
           })),
         ),
-        thumbnailUrl: null,
+        thumbnailUrl: row.thumbnail_uri ? await this.store.presignGet(this.store.keyOf(row.thumbnail_uri), MEDIA_URL_TTL_S) : null,
         expiresIn: MEDIA_URL_TTL_S,
       },
     };

@@ -6,6 +6,7 @@ import { CONTRACTS, TOPICS, type EngineEdgeCasesV1 } from '@surprisal/contracts'
 import { assignClusters, chooseQueue, explainWindow, findPeaks, selectWithinBudget, type ComponentValues, type Reason, type TriggerHit } from '@surprisal/surprise';
 import { MINER_SETTINGS, type MinerSettings } from '../miner.settings';
 import { EdgeCaseWriteRepository, type NewEdgeCaseRow } from '../repositories/edge-case-write.repository';
+import { EdgeCaseThumbnailJob } from '../thumbnails/edge-case-thumbnail.job';
 
 /** What the miner needs of a scored window (the scorer's ScoredWindow is one). */
 export interface MinableWindow {
@@ -40,7 +41,7 @@ export interface MineOutcome {
  * queue (the model is unsure) and the 'safety' queue (the driver did something rare or risky);
  * near-duplicates (by embedding) join the cluster of an existing case instead of being queued again;
  * tasks are created within the daily budget, preferring new situations; engine.edge-cases.v1 is
- * published for every new case.
+ * published for every new case; cases with a clip get a frame strip once committed (EdgeCaseThumbnailJob).
  */
 @Injectable()
 export class MineEdgeCasesUseCase {
@@ -52,6 +53,7 @@ export class MineEdgeCasesUseCase {
     @Inject(EdgeCaseWriteRepository) private readonly repo: EdgeCaseWriteRepository,
     @Inject(BUS) private readonly bus: Bus,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    @Inject(EdgeCaseThumbnailJob) private readonly thumbnails: EdgeCaseThumbnailJob,
   ) {}
 
   async execute(windows: readonly MinableWindow[]): Promise<MineOutcome> {
@@ -147,6 +149,8 @@ export class MineEdgeCasesUseCase {
       await this.repo.createTasks(tx, chosen.map((c) => ({ edgeCaseId: c.key, queue: queueOf.get(c.key)!, priority: c.priority })));
       return { fresh, queued: chosen.length };
     });
+    // Committed: frame strips are rendered in the background (a new case's, or a refreshed one's whose clip arrived later).
+    this.thumbnails.schedule(candidates.map((c) => c.id));
 
     const createdAt = new Date().toISOString();
     const events: EngineEdgeCasesV1[] = result.fresh.map((c) => ({

@@ -147,6 +147,13 @@ describe('simulated fleet → ingest → scorer → miner (real Kafka, PostgreSQ
       expect(['annotation', 'safety']).toContain(c.queue);
       await waitFor('its engine.edge-cases.v1 event', () => Promise.resolve(published.includes(c.id)), 30_000);
       expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM annotation_tasks WHERE edge_case_id = $1`, [c.id]))[0].n)).toBe(1);
+      // The drive has video: the miner renders the case's frame strip once it is committed.
+      const thumbnail = await waitFor(
+        'its thumbnail',
+        async () => (await db.query<{ thumbnail_uri: string | null }>(`SELECT thumbnail_uri FROM edge_cases WHERE id = $1`, [c.id]))[0]?.thumbnail_uri ?? undefined,
+        60_000,
+      );
+      expect([...(await store.get(store.keyOf(thumbnail))).subarray(0, 2)]).toEqual([0xff, 0xd8]);
     } finally {
       await tail.close();
     }

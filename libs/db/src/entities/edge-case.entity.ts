@@ -27,6 +27,8 @@ export class EdgeCaseEntity {
   /** TypeORM maps cube to number[]; ≤ 100 dimensions (cube's limit). */
   @Column('cube', { nullable: true }) embedding!: number[] | null;
   @Column('uuid', { name: 'cluster_id', nullable: true }) clusterId!: string | null;
+  /** The miner's JPEG frame strip of the edge case's clip (a blob store URI); null when there is none. */
+  @Column('text', { name: 'thumbnail_uri', nullable: true }) thumbnailUri!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

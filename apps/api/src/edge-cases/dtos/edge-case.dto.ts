@@ -45,7 +45,11 @@ export class ClipMediaDto {
 
 export class MediaDto {
   @ApiProperty({ type: [ClipMediaDto] }) clips!: ClipMediaDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Presigned URL of a frame strip, when the miner made one.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "Short-lived presigned GET URL of a JPEG frame strip: 4 frames spread over the edge case, left to right, from its primary camera's clip. Null when there is no clip (scored from actions only) or the strip is not made (yet).",
+  })
   thumbnailUrl!: string | null;
   @ApiProperty({ description: 'Seconds the URLs stay valid.' }) expiresIn!: number;
 }
