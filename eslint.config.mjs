@@ -8,6 +8,7 @@ const drivers = {
   'libs/bus': ['kafkajs'],
   'libs/storage': ['@aws-sdk/*'],
   'libs/inference': ['onnxruntime-node'],
+  'libs/video': ['@ffmpeg-installer/*', '@ffprobe-installer/*'],
 };
 const restrictDriversExcept = (owner) => [
   'error',

@@ -19,6 +19,7 @@ export default defineConfig({
       '@surprisal/testing': lib('testing'),
       '@surprisal/inference': lib('inference'),
       '@surprisal/surprise': lib('surprise'),
+      '@surprisal/video': lib('video'),
     },
   },
   test: {

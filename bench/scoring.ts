@@ -18,9 +18,9 @@ import { defaultModelDir, LoadedModel, parseDevices, repoRoot } from '@surprisal
 import { MemorySink } from '../apps/fleet-sim/src/outputs/memory.sink';
 import { parseScenarioPlan } from '../apps/fleet-sim/src/scenarios/registry';
 import { runFleet } from '../apps/fleet-sim/src/sim/fleet-runner';
-import { embedClip, framesInRange, Limiter } from '../apps/scorer/src/scoring/frame-embedder';
+import { embedClip, framesInRange } from '../apps/scorer/src/scoring/frame-embedder';
 import { scoreSegments } from '../apps/scorer/src/scoring/segment-scorer';
-import { decodeFrames } from '../apps/scorer/src/video/frame-decoder';
+import { decodeFrames, Limiter } from '@surprisal/video';
 import { log, printFigures } from './bench.util';
 
 const VEHICLES = Number(process.env.BENCH_VEHICLES ?? 4);

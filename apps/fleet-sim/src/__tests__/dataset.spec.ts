@@ -6,7 +6,7 @@ import { decodeActionSamples } from '@surprisal/columnar';
 import { CONTRACTS } from '@surprisal/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DirSink } from '../outputs/dir.sink';
-import { probeVideo } from '../replay/video.reader';
+import { probeVideo } from '@surprisal/video';
 import { parseScenarioPlan } from '../scenarios/registry';
 import { runFleet } from '../sim/fleet-runner';
 import { assertTruthOutside, writeTruth } from '../sim/truth-writer';

@@ -1,30 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
-
-/** The static ffmpeg from @ffmpeg-installer (4.1, with libx264). */
-export function ffmpegPath(): string {
-  return ffmpeg.path;
-}
-
-/** Runs ffmpeg with stdin fed from `input`; rejects with ffmpeg's last words when it fails. */
-export function runFfmpeg(args: string[], input?: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath(), args, { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-2000);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}: ${stderr.trim()}`))));
-    if (input && child.stdin) {
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(input);
-    }
-  });
-}
+import { runFfmpeg } from '@surprisal/video';
 
 /**
  * Encodes RGB24 frames to an H.264 MP4 (yuv420p, one thread, bit-exact flags, no metadata), so the

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBus } from '@surprisal/bus';
@@ -16,6 +15,7 @@ import { IngestModule } from '../ingest.module';
 import { IngestErrorCode } from '../ingest.exception';
 import { createTestDatabase, driveBatches, malformedActionMessages,  shuffle, startApp, tailTopic, waitFor } from './ingest-harness';
 import { realServicesEnv } from '@surprisal/testing';
+import { ffmpegPath } from '@surprisal/video';
 
 /** Ingest on the real Kafka, PostgreSQL and S3: a private database, private source topics, the contract DLQ and segment topics. */
 describe('fleet ingest (real Kafka, PostgreSQL, S3)', () => {
@@ -227,7 +227,7 @@ describe('fleet ingest (real Kafka, PostgreSQL, S3)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'surprisal-clip-'));
     let video: Buffer;
     try {
-      execFileSync(ffmpeg.path, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=15', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', join(dir, 'c.mp4')]);
+      execFileSync(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=15', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', join(dir, 'c.mp4')]);
       video = readFileSync(join(dir, 'c.mp4'));
     } finally {
       rmSync(dir, { recursive: true, force: true });

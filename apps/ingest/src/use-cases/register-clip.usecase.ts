@@ -8,14 +8,14 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type FleetClipsV1 } from '@surprisal/contracts';
 import { BLOB_STORE, StorageErrorCode, StorageException, type BlobStore } from '@surprisal/storage';
-import { probeClip, type ClipProbe } from '../clips/clip-probe';
+import { probeVideo, type VideoProbe } from '@surprisal/video';
 import { IngestErrorCode, IngestException } from '../ingest.exception';
 import { ingestMetrics } from '../metrics/ingest.metrics';
 import { ClipRepository } from '../repositories/clip.repository';
 import { SegmentRepository } from '../repositories/segment.repository';
 import { SegmentAssembler } from '../segments/segment-assembler';
 
-export type ClipOutcome = { status: 'ready'; probe?: ClipProbe } | { status: 'failed'; error: IngestException };
+export type ClipOutcome = { status: 'ready'; probe?: VideoProbe } | { status: 'failed'; error: IngestException };
 
 /**
  * Checks a clip named by fleet.clips.v1: the object exists, its bytes hash to the announced sha256,
@@ -56,7 +56,7 @@ export class RegisterClipUseCase {
     }
   }
 
-  private async check(clip: FleetClipsV1): Promise<ClipProbe> {
+  private async check(clip: FleetClipsV1): Promise<VideoProbe> {
     let key: string;
     try {
       key = this.store.keyOf(clip.uri);
@@ -82,7 +82,7 @@ export class RegisterClipUseCase {
       const actual = hash.digest('hex');
       if (actual !== clip.sha256) throw new IngestException(IngestErrorCode.ChecksumMismatch, `the object's sha256 is ${actual}, the message says ${clip.sha256}`, '/sha256');
       try {
-        return await probeClip(file);
+        return await probeVideo(file);
       } catch (err) {
         throw new IngestException(IngestErrorCode.UndecodableVideo, `ffprobe cannot read it: ${(err as Error).message}`, '/uri');
       }

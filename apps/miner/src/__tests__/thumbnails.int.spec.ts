@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import ffprobe from '@ffprobe-installer/ffprobe';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BLOB_ROUTE_PREFIX, BLOB_STORE, type BlobStore } from '@surprisal/storage';
@@ -13,7 +12,7 @@ import { MemorySink } from '../../../fleet-sim/src/outputs/memory.sink';
 import { clipKey, sha256Hex } from '../../../fleet-sim/src/outputs/sink';
 import { parseScenarioPlan } from '../../../fleet-sim/src/scenarios/registry';
 import { runFleet } from '../../../fleet-sim/src/sim/fleet-runner';
-import { decodeFrames, runFfmpeg } from '../../../scorer/src/video/frame-decoder';
+import { decodeFrames, ffprobePath, runFfmpeg } from '@surprisal/video';
 import { MinerModule } from '../miner.module';
 import { EdgeCaseThumbnailJob, thumbnailKey } from '../thumbnails/edge-case-thumbnail.job';
 import { FRAME_STRIP } from '../thumbnails/frame-strip';
@@ -144,7 +143,7 @@ describe.each(['postgres', 'pglite'] as const)('edge case thumbnails (%s)', (bac
     try {
       const path = join(dir, 'strip.jpg');
       await writeFile(path, jpeg);
-      const { stdout } = await promisify(execFile)(ffprobe.path, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', path]);
+      const { stdout } = await promisify(execFile)(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', path]);
       const [stream] = (JSON.parse(stdout) as { streams: { codec_name: string; width: number; height: number }[] }).streams;
       // 4 frames of 160 px; 96×72 frames scale to 160×120.
       expect(stream).toEqual({ codec_name: 'mjpeg', width: FRAME_STRIP.frames * FRAME_STRIP.frameWidth, height: 120 });

@@ -1,5 +1,5 @@
 import { type Readable } from 'node:stream';
-import { runFfmpeg, withLocalFile } from '../../../scorer/src/video/frame-decoder';
+import { runFfmpeg, withLocalFile } from '@surprisal/video';
 
 export interface FrameStripOptions {
   /** Frames in the strip, left to right in time. */

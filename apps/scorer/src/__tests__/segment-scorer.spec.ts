@@ -7,7 +7,7 @@ import { defaultModelDir, LoadedModel } from '@surprisal/inference';
 import { SurpriseCalibrator } from '@surprisal/surprise';
 import { embedClipFrames } from '../scoring/frame-embedder';
 import { scoreSegments, type SegmentToScore } from '../scoring/segment-scorer';
-import { decodeFrames, ffmpegPath } from '../video/frame-decoder';
+import { decodeFrames, ffmpegPath } from '@surprisal/video';
 import { syntheticDrive } from './synthetic-drive';
 
 const MODEL_DIR = process.env.SURPRISAL_TEST_MODEL_DIR ?? defaultModelDir();

@@ -1,6 +1,6 @@
 import { type Readable } from 'node:stream';
 import { type LoadedModel } from '@surprisal/inference';
-import { decodeFrames, frameToTensor } from '../video/frame-decoder';
+import { decodeFrames, type DecodedFrames } from '@surprisal/video';
 import { type FrameEmbeddings } from './segment-scorer';
 
 export interface ClipSource {
@@ -49,29 +49,6 @@ export async function embedClipFrames(model: LoadedModel, clips: readonly ClipSo
   return framesInRange(parts, fromT, toT);
 }
 
-/** The one camera whose frames stand for a vehicle (the encoder's input, the edge cases' thumbnails): 'front' if it has one, else the first by name. */
-export function primaryCamera(cameras: readonly string[]): string | undefined {
-  return cameras.includes('front') ? 'front' : [...new Set(cameras)].sort()[0];
-}
-
-/** At most `n` tasks at once (ffmpeg processes: more than the cores only thrash). */
-export class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(readonly n: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.n) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
 
 /**
  * Clip embeddings recently computed, by model version and clip: a clip overlapping two segments is
@@ -95,5 +72,17 @@ export class ClipEmbeddingCache {
     value.catch(() => this.entries.delete(key));
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return value;
+  }
+}
+
+/** Frame i of `frames` as the encoder's input: NCHW float32, uint8 · pixelScale, written into `out` at `offset`. */
+export function frameToTensor(frames: DecodedFrames, i: number, pixelScale: number, out: Float32Array, offset: number): void {
+  const { width: W, height: H, rgb } = frames;
+  const plane = W * H;
+  const base = i * plane * 3;
+  for (let p = 0; p < plane; p++) {
+    out[offset + p] = rgb[base + p * 3] * pixelScale;
+    out[offset + plane + p] = rgb[base + p * 3 + 1] * pixelScale;
+    out[offset + 2 * plane + p] = rgb[base + p * 3 + 2] * pixelScale;
   }
 }

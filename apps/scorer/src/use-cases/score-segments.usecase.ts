@@ -9,7 +9,8 @@ import { CalibrationRepository } from '../repositories/calibration.repository';
 import { SegmentDataRepository } from '../repositories/segment-data.repository';
 import { WindowScoreRepository } from '../repositories/window-score.repository';
 import { SCORER_SETTINGS, type ScorerSettings } from '../scorer.settings';
-import { ClipEmbeddingCache, embedClip, framesInRange, Limiter, primaryCamera } from '../scoring/frame-embedder';
+import { Limiter, primaryCamera } from '@surprisal/video';
+import { ClipEmbeddingCache, embedClip, framesInRange } from '../scoring/frame-embedder';
 import { type ScoredWindow } from '../scoring/scored-window';
 import { scoreSegments, type SegmentToScore } from '../scoring/segment-scorer';
 

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUS, type Bus, type Subscription } from '@surprisal/bus';
@@ -12,6 +11,7 @@ import { TOPICS, type EngineSegmentsV1, type FleetActionsV1, type FleetDlqV1 } f
 import { createHttpApp } from '@surprisal/platform';
 import { IngestModule } from '../../../../ingest/src/ingest.module';
 import { ApiModule } from '../../api.module';
+import { ffmpegPath } from '@surprisal/video';
 
 const ADMIN_KEY = 'test-admin-key-ingest-0123456789';
 
@@ -49,7 +49,7 @@ describe('HTTP ingest and the drives read side (embedded engine)', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'surprisal-ingest-e2e-'));
     const file = join(dataDir, 'clip.mp4');
-    execFileSync(ffmpeg.path, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-t', '2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', file]);
+    execFileSync(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-t', '2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', file]);
     video = readFileSync(file);
     Object.assign(process.env, { INGEST_SEGMENT_IDLE_MS: '500', INGEST_FLUSH_INTERVAL_MS: '200' });
     app = await createHttpApp(loadConfig({ SURPRISAL_DATA_DIR: dataDir, SURPRISAL_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'error' }), [ApiModule, IngestModule]);

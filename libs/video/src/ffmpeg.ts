@@ -52,31 +52,27 @@ export async function withLocalFile<T>(input: Readable, work: (path: string) => 
   }
 }
 
-/** Runs ffmpeg and returns what it wrote to stdout; rejects with ffmpeg's last words when it fails. */
-export async function runFfmpeg(args: readonly string[]): Promise<Buffer> {
-  const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs ffmpeg, feeding `input` to its stdin when given, and returns what it wrote to stdout; rejects
+ * with ffmpeg's last words when it fails.
+ */
+export async function runFfmpeg(args: readonly string[], input?: Buffer): Promise<Buffer> {
+  const child = spawn(ffmpegPath(), args, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => chunks.push(c));
-  child.stderr.on('data', (c: Buffer) => {
+  child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr?.on('data', (c: Buffer) => {
     if (stderr.length < 4000) stderr += c.toString();
   });
+  if (input && child.stdin) {
+    // ffmpeg may exit before reading everything (a bad argument): its exit code tells, not EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  }
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
   });
   if (code !== 0) throw new Error(`ffmpeg exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no message'}`);
   return Buffer.concat(chunks);
-}
-
-/** Frame i of `frames` as the encoder's input: NCHW float32, uint8 · pixelScale, written into `out` at `offset`. */
-export function frameToTensor(frames: DecodedFrames, i: number, pixelScale: number, out: Float32Array, offset: number): void {
-  const { width: W, height: H, rgb } = frames;
-  const plane = W * H;
-  const base = i * plane * 3;
-  for (let p = 0; p < plane; p++) {
-    out[offset + p] = rgb[base + p * 3] * pixelScale;
-    out[offset + plane + p] = rgb[base + p * 3 + 1] * pixelScale;
-    out[offset + 2 * plane + p] = rgb[base + p * 3 + 2] * pixelScale;
-  }
 }

@@ -1,8 +1,13 @@
 import { spawn } from 'node:child_process';
 import ffprobe from '@ffprobe-installer/ffprobe';
 
-/** What ffprobe says about a clip's first video stream. */
-export interface ClipProbe {
+/** The static ffprobe shipped by @ffprobe-installer/ffprobe, else SURPRISAL_FFPROBE. */
+export function ffprobePath(): string {
+  return process.env.SURPRISAL_FFPROBE ?? ffprobe.path;
+}
+
+/** What ffprobe says about a video's first video stream. */
+export interface VideoProbe {
   durationS: number;
   fps: number;
   width: number;
@@ -22,9 +27,9 @@ function rate(r: string | undefined): number {
 }
 
 /** Probes a video file with ffprobe; rejects (with ffprobe's own words) when it is not a decodable video. */
-export function probeClip(path: string, timeoutMs = 30_000): Promise<ClipProbe> {
+export function probeVideo(path: string, timeoutMs = 30_000): Promise<VideoProbe> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ffprobe.path, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', path], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -1,0 +1,5 @@
+// ffmpeg and ffprobe, and what the engine does with video: probe, decode frames, pick the camera, bound concurrent work.
+export * from './ffmpeg';
+export * from './probe';
+export * from './cameras';
+export * from './limiter';
