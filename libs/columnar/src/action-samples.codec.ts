@@ -18,11 +18,17 @@ export const ACTION_SAMPLE_COLUMNS = layout.columns as ColumnSpec[];
 export async function encodeActionSamples(samples: readonly ActionSample[]): Promise<Buffer> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
   const sorted = [...samples].sort((a, b) => a.t - b.t);
+  // Every ingested sample is written here once (segments), so the writer's optional work is skipped:
+  // no min/max statistics (files are small and read whole) and no dictionary attempt on continuous
+  // columns (time and doubles are rarely repetitive enough for it to pay; snappy still takes repeats).
+  // That halves the encoding time at the same size.
   const buffer = parquetWriteBuffer({
+    statistics: false,
     columnData: ACTION_SAMPLE_COLUMNS.map((c) => ({
       name: c.name,
       type: c.type,
       nullable: c.nullable,
+      encoding: c.type === 'INT32' ? undefined : 'PLAIN',
       data: sorted.map((s) => {
         const v = s[c.name];
         if (v === undefined) return null;
