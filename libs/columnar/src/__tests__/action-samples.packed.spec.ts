@@ -36,9 +36,22 @@ describe('packed action samples (action_batches.samples)', () => {
     expect('accel' in back[0]).toBe(false);
   });
 
+  it('stores a signal that holds still over the batch once, speed included, keeping -0 apart from 0', () => {
+    const still = Array.from({ length: 50 }, (_, i): ActionSample => ({ t: 1_764_400_000_000 + i * 50, speed: 0, brake: 1, turnSignal: 0, steering: i === 7 ? -0 : 0 }));
+    const packed = packActionSamples(still);
+    // t: 50 values; speed, brake, turnSignal: one each; steering varies (a -0 among the 0s).
+    expect(packed.length).toBe(6 + 10 + 50 * 8 + 3 * 8 + 50 * 8);
+    const back = unpackActionSamples(packed);
+    expect(back).toEqual(still);
+    expect(Object.is(back[7].steering, -0)).toBe(true);
+    expect(Object.is(back[6].steering, 0)).toBe(true);
+  });
+
   it('is about half the size of the JSON and tagged apart from it', () => {
-    const samples = Array.from({ length: 100 }, (_, i) => full(i));
+    // Every signal moving: no column collapses to one value.
+    const samples = Array.from({ length: 100 }, (_, i): ActionSample => ({ ...full(i), accel: i / 7, brake: i / 100, gas: 1 - i / 100, yawRate: i / 1000, turnSignal: i % 2 === 0 ? 0 : 1, lon: i / 3 }));
     const packed = packActionSamples(samples);
+    expect(unpackActionSamples(packed)).toEqual(samples);
     expect(packed[0]).toBe(1);
     expect(packed.length).toBeLessThan(JSON.stringify(samples).length / 2);
     expect(unpackActionSamples(packActionSamples([]))).toEqual([]);
