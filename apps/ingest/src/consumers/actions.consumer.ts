@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BUS, deadLetter, type Bus, type MessageBatch } from '@surprisal/bus';
+import { BUS, deadLetterAll, type Bus, type MessageBatch } from '@surprisal/bus';
 import { IngestException, toDeadLetterReason } from '../ingest.exception';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.settings';
 import { ingestMetrics } from '../metrics/ingest.metrics';
@@ -36,7 +36,8 @@ export class ActionsConsumer {
     }
     ingestMetrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
     await this.storeBatches.execute(accepted);
-    await Promise.all(rejected.map(({ message, error }) => deadLetter(this.bus, message, toDeadLetterReason(error), this.settings.consumerGroup)));
+    // One produce request for all of this call's rejects (a bad producer can send thousands).
+    await deadLetterAll(this.bus, rejected.map(({ message, error }) => ({ message, reason: toDeadLetterReason(error) })), this.settings.consumerGroup);
     for (const { error } of rejected) ingestMetrics.deadLettered.inc({ topic: batch.topic, reason: error.code });
     const last = batch.messages[batch.messages.length - 1];
     if (last) ingestMetrics.lagSeconds.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, (receivedAt - last.timestamp) / 1000));
