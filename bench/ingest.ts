@@ -33,7 +33,14 @@ function fleet(run: string): FleetActionsV1[] {
     for (let v = 0; v < VEHICLES; v++) {
       const samples = Array.from({ length: SAMPLES_PER_BATCH }, (_, i): ActionSample => {
         const t = t0 + (seq * SAMPLES_PER_BATCH + i) * 50;
-        return { t, speed: 12 + Math.sin(t / 900), steering: 10 * Math.sin(t / 1300), accel: 0.1, brake: 0, gas: 0.2, yawRate: 0.01, turnSignal: 0, lat: 48.1, lon: 11.5 };
+        // Every signal moves as in real driving (pedals, yaw, position), except the turn signal: a batch
+        // of constant signals would pack far smaller than a real log does.
+        const accel = Math.cos(t / 900) / 900 * 1000;
+        return {
+          t, speed: 12 + Math.sin(t / 900), steering: 10 * Math.sin(t / 1300), accel,
+          brake: Math.max(0, -accel) / 3, gas: Math.max(0, accel) / 3 + 0.1, yawRate: (12 + Math.sin(t / 900)) * Math.sin(t / 1300) / 250,
+          turnSignal: 0, lat: 48.1 + (t - t0) * 1e-9 + v * 1e-4, lon: 11.5 + (t - t0) * 1.5e-9,
+        };
       });
       out.push({ vehicleId: `bench-${run}-${v}`, driveId: `bench-${run}-${v}-d`, seq, samples });
     }
