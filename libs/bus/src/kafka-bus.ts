@@ -87,7 +87,7 @@ export class KafkaBus implements Bus {
   }
 
   /**
-   * Creates the missing topics and resolves once every partition of every topic has a leader. A fresh,
+   * Creates the missing topics and resolves once every partition of every topic has a serving leader. A fresh,
    * busy broker can take seconds to publish a new topic's metadata (meanwhile it answers "does not host
    * this topic-partition"), longer than kafkajs's own retries wait; so this keeps asking until a deadline.
    */
@@ -103,8 +103,11 @@ export class KafkaBus implements Bus {
         if (missing.length > 0) await this.admin.createTopics({ waitForLeaders: false, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
         const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics: names });
         const leaderless = metadata.filter((m) => m.partitions.length === 0 || m.partitions.some((p) => p.leader < 0)).map((m) => m.name);
-        if (leaderless.length === 0) return;
-        throw new Error(`partitions of ${leaderless.join(', ')} have no leader yet`);
+        if (leaderless.length > 0) throw new Error(`partitions of ${leaderless.join(', ')} have no leader yet`);
+        // A leader named in the metadata may not serve its partition yet ("not the leader for that
+        // topic-partition"): the topics are ready once every partition answers for its offsets.
+        await Promise.all(names.map((topic) => this.admin.fetchTopicOffsets(topic)));
+        return;
       } catch (err: unknown) {
         const reason = err instanceof Error ? err.message : String(err);
         if (Date.now() >= deadline) throw new Error(`Kafka topics ${names.join(', ')} not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
