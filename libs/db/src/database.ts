@@ -55,7 +55,15 @@ export class Database {
     };
     const dataSource =
       config.kind === 'postgres'
-        ? new DataSource({ ...common, url: config.url, poolSize: 10, connectTimeoutMS: 5000, applicationName: 'surprisal' })
+        ? new DataSource({
+            ...common,
+            url: config.url,
+            poolSize: 10,
+            connectTimeoutMS: 5000,
+            applicationName: 'surprisal',
+            // Sessions in UTC, as PGlite's are: days in stats and timestamps rendered by SQL do not depend on the server's zone.
+            extra: { options: '-c TimeZone=UTC' },
+          })
         : new DataSource({ ...common, driver: pglitePgModule(config.dir || undefined) });
     return new Database(config, dataSource);
   }

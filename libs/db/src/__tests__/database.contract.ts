@@ -28,6 +28,13 @@ export function describeDatabaseContract(name: string, open: () => Promise<Datab
       expect(await db.migrate()).toEqual([]);
     });
 
+    it('runs every session in UTC, whatever the zone of the server', async () => {
+      // Two queries may run on two pooled connections: each must be in UTC.
+      const [a, b] = await Promise.all([db.query<{ tz: string }>(`SELECT current_setting('TimeZone') AS tz`), db.query<{ day: string }>(`SELECT to_json('2026-01-01 23:30:00+00'::timestamptz)::text AS day`)]);
+      expect(a[0].tz).toBe('UTC'); // the server here runs in Etc/UTC: only the session setting makes it 'UTC'
+      expect(b[0].day).toMatch(/^"2026-01-01T23:30:00(\.0+)?\+00:00"$/);
+    });
+
     it('stores an action batch once however often it is delivered (unique constraint, not code)', async () => {
       await db.repository(VehicleEntity).save({ id: 'veh-1' });
       await db.repository(DriveEntity).save({ id: 'drive-1', vehicleId: 'veh-1' });

@@ -17,7 +17,7 @@ export class EdgeCaseSummaryDto {
   @ApiProperty({ type: [String] }) reasonKinds!: string[];
   @ApiProperty({ type: [String] }) triggers!: string[];
   @ApiProperty({ nullable: true, type: String }) scenarioLabel!: string | null;
-  @ApiProperty() createdAt!: string;
+  @ApiProperty({ description: 'RFC 3339, UTC' }) createdAt!: string;
 }
 
 export class EdgeCasePageDto {
