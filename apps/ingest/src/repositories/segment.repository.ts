@@ -145,8 +145,12 @@ export class SegmentRepository {
   /** Marks the drive's segments overlapping [startT, endT) dirty (a clip became ready): they are emitted again with it. */
   async reopenOverlapping(driveId: string, startT: number, endT: number): Promise<number> {
     const rows = await this.db.query<{ id: string }>(
-      `UPDATE action_segments SET status = 'open', data_revision = data_revision + 1, updated_at = now()
-       WHERE drive_id = $1 AND start_t < $3 AND end_t > $2 RETURNING id`,
+      // Rows locked in segment order, as the actions insert upserts them: two writers never wait on each other in a cycle.
+      `WITH target AS (
+         SELECT id FROM action_segments WHERE drive_id = $1 AND start_t < $3 AND end_t > $2 ORDER BY segment_index FOR UPDATE
+       )
+       UPDATE action_segments s SET status = 'open', data_revision = s.data_revision + 1, updated_at = now()
+       FROM target WHERE s.id = target.id RETURNING s.id`,
       [driveId, startT, endT],
     );
     return rows.length;
