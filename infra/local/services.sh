@@ -344,7 +344,9 @@ kafka_ensure_libs() {
   mkdir -p "$CACHE_DIR"
   local work; work="$(mktemp -d "$CACHE_DIR/.kafka-resolve.XXXXXX")"
   cp "$KAFKA_POM" "$work/pom.xml"
-  if ! (cd "$work" && mvn -q -B -f pom.xml dependency:copy-dependencies \
+  # A private local repository: jars come from Maven Central (checksum-verified on download), never
+  # from a ~/.m2 that may have been copied in part; it is thrown away once the jars are sealed.
+  if ! (cd "$work" && mvn -q -B -f pom.xml dependency:copy-dependencies -Dmaven.repo.local="$work/m2" \
         -DincludeScope=runtime -DoutputDirectory="$work/libs" >"$work/mvn.log" 2>&1); then
     tail_log "$work/mvn.log"
     die "kafka: mvn dependency:copy-dependencies failed (log above; pom: $KAFKA_POM)"
