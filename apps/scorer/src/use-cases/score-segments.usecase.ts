@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { decodeActionSamples } from '@surprisal/columnar';
-import { type ActionSample, type EngineSegmentsV1, type SegmentClip } from '@surprisal/contracts';
+import { type ActionSample, type EngineSegmentsV1 } from '@surprisal/contracts';
 import { BLOB_STORE, StorageErrorCode, StorageException, type BlobStore } from '@surprisal/storage';
 import { COMPONENTS, SurpriseCalibrator, type ComponentValues } from '@surprisal/surprise';
 import { MineEdgeCasesUseCase } from '../../../miner/src/use-cases/mine-edge-cases.usecase';
@@ -65,7 +65,9 @@ export class ScoreSegmentsUseCase {
     const segments = [...latest.values()].filter((e) => known.has(e.segmentId));
     if (segments.length === 0) return { modelVersion: '', segments: 0, windows: 0, edgeCases: 0, unscorable };
     return this.models.withModel(async (active) => {
-      const loaded = await Promise.allSettled(segments.map((s) => this.load(active, s)));
+      // Segments N-1 and N of one batch share an object (N-1's samples are N's history): each is read once.
+      const objects = new Map<string, Promise<ActionSample[]>>();
+      const loaded = await Promise.allSettled(segments.map((s) => this.load(active, s, objects)));
       const inputs: SegmentToScore[] = [];
       loaded.forEach((r, i) => {
         if (r.status === 'fulfilled') inputs.push(r.value);
@@ -80,20 +82,19 @@ export class ScoreSegmentsUseCase {
     });
   }
 
-  private async load(active: ActiveModel, e: EngineSegmentsV1): Promise<SegmentToScore> {
+  private async load(active: ActiveModel, e: EngineSegmentsV1, objects: Map<string, Promise<ActionSample[]>>): Promise<SegmentToScore> {
     const io = active.model.io;
     const step = 1000 / io.sampleRateHz;
     const reachBack = (io.historySteps + io.horizonSteps) * step;
     const previousUri = await this.segmentData.segmentUri(e.driveId, e.segmentIndex - 1);
-    const [current, previous] = await Promise.all([this.samples(e.uri), previousUri ? this.samples(previousUri).catch(() => []) : Promise.resolve([])]);
+    const [current, previous] = await Promise.all([this.samples(e.uri, objects), previousUri ? this.samples(previousUri, objects).catch(() => []) : Promise.resolve([])]);
     const samples: ActionSample[] = [...previous.filter((s) => s.t >= e.startT - reachBack - step && s.t < e.startT), ...current];
     let frames;
     const fromT = e.startT - reachBack - step;
     const toT = e.endT + step;
-    const known = await this.segmentData.readyClips(e.driveId, fromT, toT);
-    const byId = new Map<string, SegmentClip>(known.map((c) => [c.clipId, c]));
-    for (const c of e.clips) byId.set(c.clipId, c);
-    const clips = [...byId.values()];
+    // The event's clips are the ready clips overlapping [startT, endT) when ingest wrote the segment; a ready
+    // clip stays ready and is never deleted, so this wider query over the same table already holds them.
+    const clips = await this.segmentData.readyClips(e.driveId, fromT, toT);
     if (clips.length > 0) {
       const camera = primaryCamera(clips.map((c) => c.camera));
       const chosen = clips.filter((c) => c.camera === camera && c.fps > 0).sort((a, b) => a.startT - b.startT);
@@ -115,8 +116,14 @@ export class ScoreSegmentsUseCase {
     return { segmentId: e.segmentId, vehicleId: e.vehicleId, driveId: e.driveId, startT: e.startT, endT: e.endT, samples, frames };
   }
 
-  private async samples(uri: string): Promise<ActionSample[]> {
-    return decodeActionSamples(await this.store.get(this.store.keyOf(uri)));
+  /** The samples of one stored segment object, read and decoded once per batch (`objects`). */
+  private samples(uri: string, objects: Map<string, Promise<ActionSample[]>>): Promise<ActionSample[]> {
+    let read = objects.get(uri);
+    if (!read) {
+      read = (async () => decodeActionSamples(await this.store.get(this.store.keyOf(uri))))();
+      objects.set(uri, read);
+    }
+    return read;
   }
 
   private async calibrate(active: ActiveModel, raw: Awaited<ReturnType<typeof scoreSegments>>): Promise<ScoredWindow[]> {
