@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { BUS, deadLetter, type Bus, type BusMessage, type MessageBatch } from '@surprisal/bus';
+import { BUS, deadLetterAll, type Bus, type BusMessage, type DeadLetterReason, type MessageBatch } from '@surprisal/bus';
 import { CONTRACTS, type EngineSegmentsV1 } from '@surprisal/contracts';
 import { SCORER_SETTINGS, type ScorerSettings } from '../scorer.settings';
 import { ScoreSegmentsUseCase } from '../use-cases/score-segments.usecase';
@@ -22,30 +22,36 @@ export class SegmentsConsumer {
   async handle(batch: MessageBatch): Promise<void> {
     const events: EngineSegmentsV1[] = [];
     const messageOf = new Map<string, BusMessage>();
+    // All of this call's rejects go to the DLQ together, in as few produce requests as fit.
+    const rejects: { message: BusMessage; reason: DeadLetterReason }[] = [];
     for (const message of batch.messages) {
       let value: unknown;
       try {
         value = JSON.parse(message.value.toString('utf8'));
       } catch (err) {
-        await deadLetter(this.bus, message, { code: 'invalid_json', detail: (err as Error).message }, this.settings.consumerGroup);
+        rejects.push({ message, reason: { code: 'invalid_json', detail: (err as Error).message } });
         continue;
       }
       const checked = CONTRACTS.engineSegments.validate(value);
       if (!checked.ok) {
         const first = checked.violations[0];
-        await deadLetter(this.bus, message, { code: 'invalid_contract', detail: checked.violations.map((v) => `${v.pointer}: ${v.message}`).join('; '), pointer: first.pointer }, this.settings.consumerGroup);
+        rejects.push({ message, reason: { code: 'invalid_contract', detail: checked.violations.map((v) => `${v.pointer}: ${v.message}`).join('; '), pointer: first.pointer } });
         continue;
       }
       events.push(checked.value);
       messageOf.set(checked.value.segmentId, message);
     }
-    if (events.length === 0) return;
+    if (events.length === 0) {
+      await deadLetterAll(this.bus, rejects, this.settings.consumerGroup);
+      return;
+    }
     const started = Date.now();
     const outcome = await this.score.execute(events);
     for (const u of outcome.unscorable) {
       this.logger.warn(`Segment ${u.segmentId} cannot be scored (${u.code}): ${u.detail}`);
-      await deadLetter(this.bus, messageOf.get(u.segmentId)!, { code: u.code, detail: u.detail }, this.settings.consumerGroup);
+      rejects.push({ message: messageOf.get(u.segmentId)!, reason: { code: u.code, detail: u.detail } });
     }
+    await deadLetterAll(this.bus, rejects, this.settings.consumerGroup);
     this.logger.debug?.(`Scored ${outcome.segments} segment(s), ${outcome.windows} windows with ${outcome.modelVersion} in ${Date.now() - started} ms; ${outcome.edgeCases} new edge case(s)`);
   }
 }
