@@ -19,7 +19,7 @@ import { MemorySink } from '../apps/fleet-sim/src/outputs/memory.sink';
 import { parseScenarioPlan } from '../apps/fleet-sim/src/scenarios/registry';
 import { runFleet } from '../apps/fleet-sim/src/sim/fleet-runner';
 import { embedClip, framesInRange } from '../apps/scorer/src/scoring/frame-embedder';
-import { scoreSegments } from '../apps/scorer/src/scoring/segment-scorer';
+import { scoreSegments, segmentSpan } from '../apps/scorer/src/scoring/segment-scorer';
 import { decodeFrames, Limiter } from '@surprisal/video';
 import { log, printFigures } from './bench.util';
 
@@ -95,10 +95,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < segments.length; i += CONCURRENCY) {
     const group = segments.slice(i, i + CONCURRENCY);
     const inputs = await Promise.all(group.map(async (g) => {
-      const clips = sink.clips.filter((c) => c.meta.driveId === g.driveId && c.meta.startT < g.t + SEGMENT_MS + 100 && c.meta.endT > g.t - 4_100);
+      const { fromT, toT } = segmentSpan(model.io, g.t, g.t + SEGMENT_MS);
+      const clips = sink.clips.filter((c) => c.meta.driveId === g.driveId && c.meta.startT < toT && c.meta.endT > fromT);
       const parts = await Promise.all(clips.map((c) => embedded.get(`${c.meta.driveId}/${c.meta.clipId}`)!));
-      const samples = drives.get(g.driveId)!.samples.filter((s) => s.t >= g.t - 2 * SEGMENT_MS && s.t < g.t + SEGMENT_MS);
-      return { segmentId: `${g.driveId}/${g.t}`, vehicleId: g.vehicleId, driveId: g.driveId, startT: g.t, endT: g.t + SEGMENT_MS, samples, frames: framesInRange(parts, g.t - 4_100, g.t + SEGMENT_MS + 100) };
+      const samples = drives.get(g.driveId)!.samples.filter((s) => s.t >= fromT && s.t < g.t + SEGMENT_MS);
+      return { segmentId: `${g.driveId}/${g.t}`, vehicleId: g.vehicleId, driveId: g.driveId, startT: g.t, endT: g.t + SEGMENT_MS, samples, frames: framesInRange(parts, fromT, toT) };
     }));
     const s0 = process.hrtime.bigint();
     windows += (await scoreSegments(model, inputs)).length;

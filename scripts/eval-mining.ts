@@ -23,7 +23,7 @@ import { parseScenarioPlan, SCENARIO_TYPES } from '../apps/fleet-sim/src/scenari
 import { type TruthRecord } from '../apps/fleet-sim/src/scenarios/scenario';
 import { runFleet } from '../apps/fleet-sim/src/sim/fleet-runner';
 import { ClipEmbeddingCache, embedClip, framesInRange } from '../apps/scorer/src/scoring/frame-embedder';
-import { scoreSegments, type RawWindow, type SegmentToScore } from '../apps/scorer/src/scoring/segment-scorer';
+import { scoreSegments, segmentSpan, type RawWindow, type SegmentToScore } from '../apps/scorer/src/scoring/segment-scorer';
 
 const SEGMENT_MS = 20_000;
 
@@ -45,7 +45,7 @@ function args(): { seed: number; vehicles: number; minutes: number; video: boole
 }
 
 /** AUROC by the rank-sum (ties count half). */
-export function auroc(scores: readonly number[], labels: readonly boolean[]): number {
+function auroc(scores: readonly number[], labels: readonly boolean[]): number {
   const idx = scores.map((s, i) => ({ s, y: labels[i] })).sort((a, b) => a.s - b.s);
   let rank = 1;
   let sumPos = 0;
@@ -125,15 +125,16 @@ async function main(): Promise<void> {
   const cache = new ClipEmbeddingCache();
   for (let t = startMs; t < endMs; t += SEGMENT_MS) {
     const batch: SegmentToScore[] = [];
+    const { fromT, toT } = segmentSpan(model.io, t, t + SEGMENT_MS);
     for (const [driveId, d] of sink.samplesByDrive()) {
-      const samples = d.samples.filter((s) => s.t >= t - 2 * SEGMENT_MS && s.t < t + SEGMENT_MS);
+      const samples = d.samples.filter((s) => s.t >= fromT && s.t < t + SEGMENT_MS);
       if (!samples.some((s) => s.t >= t)) continue;
       let frames;
-      const clips = sink.clips.filter((c) => c.meta.driveId === driveId && c.meta.startT < t + SEGMENT_MS + 100 && c.meta.endT > t - 4_100);
+      const clips = sink.clips.filter((c) => c.meta.driveId === driveId && c.meta.startT < toT && c.meta.endT > fromT);
       if (clips.length) {
         const parts = [];
         for (const c of clips) parts.push(await cache.get(`${driveId}/${c.meta.clipId}`, () => embedClip(model, { startT: c.meta.startT, fps: c.meta.fps, open: () => Promise.resolve(Readable.from(c.body)) })));
-        frames = framesInRange(parts, t - 4_100, t + SEGMENT_MS + 100);
+        frames = framesInRange(parts, fromT, toT);
       }
       batch.push({ segmentId: `${driveId}/${t}`, vehicleId: d.vehicleId, driveId, startT: t, endT: t + SEGMENT_MS, samples, frames });
     }

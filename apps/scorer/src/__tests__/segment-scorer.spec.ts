@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelDir, LoadedModel } from '@surprisal/inference';
 import { SurpriseCalibrator } from '@surprisal/surprise';
-import { embedClipFrames } from '../scoring/frame-embedder';
-import { scoreSegments, type SegmentToScore } from '../scoring/segment-scorer';
+import { embedClip, framesInRange } from '../scoring/frame-embedder';
+import { scoreSegments, segmentSpan, type SegmentToScore } from '../scoring/segment-scorer';
 import { decodeFrames, ffmpegPath } from '@surprisal/video';
 import { syntheticDrive } from './synthetic-drive';
 
@@ -86,7 +86,8 @@ describe('scoreSegments (real model, with video)', () => {
   it('embeds the frames and scores with the video predictor and the latent model', async () => {
     const seg = segment(1, syntheticDrive(T0, 60));
     const clipStart = seg.startT - 4_000;
-    const frames = await embedClipFrames(model, [{ startT: clipStart, fps: 10, open: () => Promise.resolve(createReadStream(clip)) }], seg.startT - 4_100, seg.endT + 100);
+    const { fromT, toT } = segmentSpan(model.io, seg.startT, seg.endT);
+    const frames = framesInRange([await embedClip(model, { startT: clipStart, fps: 10, open: () => Promise.resolve(createReadStream(clip)) })], fromT, toT);
     expect(frames!.t[0]).toBe(clipStart);
     expect(frames!.data.length).toBe(frames!.t.length * 32);
     const windows = await scoreSegments(model, [{ ...seg, frames }]);

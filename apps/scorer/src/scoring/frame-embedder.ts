@@ -42,14 +42,6 @@ export function framesInRange(parts: readonly FrameEmbeddings[], fromT: number, 
   return { t: picked.map((p) => p.t), dim: D, data };
 }
 
-/** Embeds the clips and keeps the frames in [fromT, toT]. */
-export async function embedClipFrames(model: LoadedModel, clips: readonly ClipSource[], fromT: number, toT: number): Promise<FrameEmbeddings | undefined> {
-  const parts: FrameEmbeddings[] = [];
-  for (const clip of clips) parts.push(await embedClip(model, clip));
-  return framesInRange(parts, fromT, toT);
-}
-
-
 /**
  * Clip embeddings recently computed, by model version and clip: a clip overlapping two segments is
  * decoded and encoded once, not once per segment. Bounded by entry count (an entry is ~13 kB per

@@ -7,9 +7,11 @@ import {
   resampleToGrid,
   ruleTriggers,
   scoreActions,
+  stepMs,
   unit,
   type ComponentValues,
   type Grid,
+  type ModelIo,
   type TriggerHit,
   type WindowPlan,
 } from '@surprisal/surprise';
@@ -75,6 +77,15 @@ interface Prepared {
 }
 
 /**
+ * What scoring segment [startT, endT) reads: samples and frames from `fromT` (the history and horizon of
+ * its first windows reach back into the previous segment, plus a grid step) to `toT` (its end plus a step).
+ */
+export function segmentSpan(io: ModelIo, startT: number, endT: number): { fromT: number; toT: number } {
+  const step = stepMs(io);
+  return { fromT: startT - (io.historySteps + io.horizonSteps + 1) * step, toT: endT + step };
+}
+
+/**
  * Scores the windows of a batch of segments with one model: every window of every segment goes to
  * onnxruntime together (the video predictor for windows with any frame embedding, the actions-only
  * predictor for the rest, the latent predictor where the frame ahead exists), so the device works on
@@ -84,7 +95,7 @@ export async function scoreSegments(model: LoadedModel, segments: readonly Segme
   const io = model.io;
   const channels = io.actionChannels.map((c) => c.name);
   const gridChannels = [...channels, ...EXTRA_CHANNELS];
-  const step = 1000 / io.sampleRateHz;
+  const step = stepMs(io);
   const S = io.historySteps;
   const H = io.horizonSteps;
   const C = channels.length;

@@ -12,7 +12,7 @@ import { SCORER_SETTINGS, type ScorerSettings } from '../scorer.settings';
 import { Limiter, primaryCamera } from '@surprisal/video';
 import { ClipEmbeddingCache, embedClip, framesInRange } from '../scoring/frame-embedder';
 import { type ScoredWindow } from '../scoring/scored-window';
-import { scoreSegments, type SegmentToScore } from '../scoring/segment-scorer';
+import { scoreSegments, segmentSpan, type SegmentToScore } from '../scoring/segment-scorer';
 
 export interface ScoreOutcome {
   modelVersion: string;
@@ -83,15 +83,11 @@ export class ScoreSegmentsUseCase {
   }
 
   private async load(active: ActiveModel, e: EngineSegmentsV1, objects: Map<string, Promise<ActionSample[]>>): Promise<SegmentToScore> {
-    const io = active.model.io;
-    const step = 1000 / io.sampleRateHz;
-    const reachBack = (io.historySteps + io.horizonSteps) * step;
+    const { fromT, toT } = segmentSpan(active.model.io, e.startT, e.endT);
     const previousUri = await this.segmentData.segmentUri(e.driveId, e.segmentIndex - 1);
     const [current, previous] = await Promise.all([this.samples(e.uri, objects), previousUri ? this.samples(previousUri, objects).catch(() => []) : Promise.resolve([])]);
-    const samples: ActionSample[] = [...previous.filter((s) => s.t >= e.startT - reachBack - step && s.t < e.startT), ...current];
+    const samples: ActionSample[] = [...previous.filter((s) => s.t >= fromT && s.t < e.startT), ...current];
     let frames;
-    const fromT = e.startT - reachBack - step;
-    const toT = e.endT + step;
     // The event's clips are the ready clips overlapping [startT, endT) when ingest wrote the segment; a ready
     // clip stays ready and is never deleted, so this wider query over the same table already holds them.
     const clips = await this.segmentData.readyClips(e.driveId, fromT, toT);
