@@ -9,6 +9,7 @@ import { BUS, type Bus } from '@surprisal/bus';
 import { ENGINE_CONFIG, type EngineConfig } from '@surprisal/config';
 import { CONTRACTS, TOPICS, type EngineModelsV1 } from '@surprisal/contracts';
 import { defaultModelDir, LoadedModel, MODEL_NAMES } from '@surprisal/inference';
+import { MODEL_IO } from '@surprisal/surprise';
 import { SCORER_SETTINGS, type ScorerSettings } from '../scorer.settings';
 import { ModelRegistryRepository, type ModelVersionRow } from './model-registry.repository';
 
@@ -109,7 +110,7 @@ export class ModelProvider implements OnApplicationBootstrap, OnModuleDestroy {
       throw new Error(`No promoted model and no default model at ${dir} (build it with apps/trainer/scripts/train-default-model.sh, or set SCORER_MODEL_DIR)`);
     }
     const hash = createHash('sha256');
-    for (const name of MODEL_NAMES) hash.update(await readFile(join(dir, `${modelFile(name)}`)));
+    for (const name of MODEL_NAMES) hash.update(await readFile(join(dir, MODEL_IO.models[name].file)));
     const version = `default-${hash.digest('hex').slice(0, 12)}`;
     let metrics: Record<string, unknown> = {};
     try {
@@ -156,8 +157,4 @@ export class ModelProvider implements OnApplicationBootstrap, OnModuleDestroy {
     this.slot = undefined;
     if (slot && slot.users === 0) await this.release(slot);
   }
-}
-
-function modelFile(name: (typeof MODEL_NAMES)[number]): string {
-  return { encoder: 'encoder.onnx', predictor: 'predictor.onnx', predictorActionsOnly: 'predictor-actions-only.onnx', latent: 'latent.onnx' }[name];
 }
