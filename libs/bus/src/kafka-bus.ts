@@ -88,29 +88,26 @@ export class KafkaBus implements Bus {
 
   /**
    * Creates the missing topics and resolves once every partition of every topic has a serving leader. A fresh,
-   * busy broker can take seconds to publish a new topic's metadata (meanwhile it answers "does not host
-   * this topic-partition"), longer than kafkajs's own retries wait; so this keeps asking until a deadline.
+   * busy broker can take seconds for that (meanwhile it answers "does not host this topic-partition" or
+   * "not the leader"), longer than kafkajs's own retries wait; so this keeps asking until a deadline.
    */
-  async ensureTopics(topics: TopicSpec[], timeoutMs = ENSURE_TOPICS_TIMEOUT_MS): Promise<void> {
+  async ensureTopics(topics: TopicSpec[]): Promise<void> {
     if (topics.length === 0) return;
     const names = topics.map((t) => t.name);
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + ENSURE_TOPICS_TIMEOUT_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         const existing = new Set(await this.admin.listTopics());
         const missing = topics.filter((t) => !existing.has(t.name));
         // A topic created meanwhile by another process is not an error: kafkajs then resolves false.
         if (missing.length > 0) await this.admin.createTopics({ waitForLeaders: false, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
-        const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics: names });
-        const leaderless = metadata.filter((m) => m.partitions.length === 0 || m.partitions.some((p) => p.leader < 0)).map((m) => m.name);
-        if (leaderless.length > 0) throw new Error(`partitions of ${leaderless.join(', ')} have no leader yet`);
-        // A leader named in the metadata may not serve its partition yet ("not the leader for that
-        // topic-partition"): the topics are ready once every partition answers for its offsets.
+        // Ready once every partition's leader answers for its offsets: a leader merely named in the
+        // metadata may not serve yet ("not the leader for that topic-partition").
         await Promise.all(names.map((topic) => this.admin.fetchTopicOffsets(topic)));
         return;
       } catch (err: unknown) {
         const reason = err instanceof Error ? err.message : String(err);
-        if (Date.now() >= deadline) throw new Error(`Kafka topics ${names.join(', ')} not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
+        if (Date.now() >= deadline) throw new Error(`Kafka topics ${names.join(', ')} not ready after ${ENSURE_TOPICS_TIMEOUT_MS} ms: ${reason}`, { cause: err });
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2_000)));
       }
     }

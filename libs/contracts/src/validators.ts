@@ -35,11 +35,13 @@ addFormats(thorough);
 
 function validator<T>(schema: { $id: string }): ContractValidator<T> {
   const accepts: ValidateFunction<T> = fast.compile<T>(schema);
-  const explains: ValidateFunction<T> = thorough.compile<T>(schema);
+  // Compiled at the first rejection, not at start-up: most processes never reject anything.
+  let explains: ValidateFunction<T> | undefined;
   return {
     schemaId: schema.$id,
     validate(value: unknown): Validation<T> {
       if (accepts(value)) return { ok: true, value };
+      explains ??= thorough.compile<T>(schema);
       explains(value);
       return { ok: false, violations: (explains.errors ?? []).map(toViolation) };
     },

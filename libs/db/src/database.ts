@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
 import { type DbConfig } from '@surprisal/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -27,6 +27,11 @@ export interface SqlTx {
 function isTransientConnectError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', '57P03', '53300'].includes(code) || /timeout/i.test((err as Error).message);
+}
+
+/** Rows for every command: TypeORM's plain query() returns [rows, count] for UPDATE, its structured result does not. */
+async function rowsOf<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
+  return (await runner.query(sql, params, true)).records as T[];
 }
 
 /**
@@ -119,10 +124,9 @@ export class Database {
 
   /** Raw SQL with positional parameters ($1, $2…); the same text runs on both backends. */
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    // A structured result gives the rows for every command (TypeORM's plain query() returns [rows, count] for UPDATE).
     const runner = this.dataSource.createQueryRunner();
     try {
-      return (await runner.query(sql, params, true)).records as T[];
+      return await rowsOf<T>(runner, sql, params);
     } finally {
       await runner.release();
     }
@@ -133,20 +137,8 @@ export class Database {
   }
 
   /** Raw SQL in one transaction: committed when `work` resolves, rolled back when it throws. */
-  async sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      const result = await work({ query: async <R>(sql: string, params: unknown[] = []) => (await runner.query(sql, params, true)).records as R[] });
-      await runner.commitTransaction();
-      return result;
-    } catch (err) {
-      await runner.rollbackTransaction().catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-    }
+  sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work({ query: <R>(sql: string, params: unknown[] = []) => rowsOf<R>(manager.queryRunner!, sql, params) }));
   }
 
   /** A cheap round trip, for health checks. */

@@ -172,6 +172,8 @@ export class LoadedModel {
     const M = this.io.ensembleSize;
     const H = this.io.horizonSteps;
     const parts = await this.runChunked(kind, x.n, (a, b) => this.sequenceFeeds(kind, x, a, b), ['mean', 'logVar']);
+    // One chunk (the usual case) is already [M, n, H, C].
+    if (parts.mean.length === 1) return { members: M, batch: x.n, steps: H, channels: C, mean: parts.mean[0].data, logVar: parts.logVar[0].data };
     // Each chunk is [M, rows, H, C]: re-interleave to [M, n, H, C].
     const mean = new Float32Array(M * x.n * H * C);
     const logVar = new Float32Array(M * x.n * H * C);

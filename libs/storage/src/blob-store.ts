@@ -8,6 +8,9 @@ export interface BlobInfo {
   contentType: string | undefined;
 }
 
+/** What a put wrote: the store hashed every byte, so the sha256 is always known. */
+export type StoredBlob = BlobInfo & { sha256: string };
+
 export interface PutOptions {
   contentType?: string;
   /** Expected hex sha256 of the body; the put fails with ChecksumMismatch, writing nothing, when it differs. */
@@ -31,7 +34,7 @@ export interface BlobStore {
   /** Makes the bucket / folder usable; idempotent. */
   init(): Promise<void>;
   /** Stores a body; a stream or a large buffer goes up in parts (multipart upload). */
-  put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<BlobInfo>;
+  put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<StoredBlob>;
   /** Reads a whole object and verifies its recorded sha256 (else ChecksumMismatch); NotFound when absent. */
   get(key: string): Promise<Buffer>;
   /** Streams an object (not verified: the caller hashes as it reads if it needs to); NotFound when absent. */

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BlobInfo, type BlobStore, type PresignPutOptions, type PutOptions } from './blob-store';
+import { type BlobInfo, type BlobStore, type PresignPutOptions, type PutOptions, type StoredBlob } from './blob-store';
 import { type BlobGrant, BlobUrlSigner } from './blob-url-signer';
 import { StorageErrorCode, StorageException } from './storage.exception';
 import { assertSha256, assertValidKey, assertValidPrefix, blobNotFound, HashingReader, presignExpiry, sha256Hex } from './storage.util';
@@ -52,7 +52,7 @@ export class LocalBlobStore implements BlobStore {
     await Promise.all([this.objectsDir, this.metaDir, this.tmpDir].map((d) => mkdir(d, { recursive: true })));
   }
 
-  async put(key: string, body: Buffer | Readable, options: PutOptions = {}): Promise<BlobInfo> {
+  async put(key: string, body: Buffer | Readable, options: PutOptions = {}): Promise<StoredBlob> {
     assertValidKey(key);
     const reader = new HashingReader(key, options.sha256);
     const tmp = await this.writeTemp(reader.read(body));

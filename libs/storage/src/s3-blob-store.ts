@@ -14,7 +14,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type StorageConfig } from '@surprisal/config';
 import { Readable } from 'node:stream';
-import { type BlobInfo, type BlobStore, type PresignPutOptions, type PutOptions } from './blob-store';
+import { type BlobInfo, type BlobStore, type PresignPutOptions, type PutOptions, type StoredBlob } from './blob-store';
 import { StorageErrorCode, StorageException } from './storage.exception';
 import { assertSha256, assertValidKey, assertValidPrefix, blobNotFound, HashingReader, presignExpiry, sha256Hex } from './storage.util';
 
@@ -85,7 +85,7 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async put(key: string, body: Buffer | Readable, options: PutOptions = {}): Promise<BlobInfo> {
+  async put(key: string, body: Buffer | Readable, options: PutOptions = {}): Promise<StoredBlob> {
     assertValidKey(key);
     const { contentType } = options;
     if (Buffer.isBuffer(body)) {

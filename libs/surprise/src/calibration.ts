@@ -97,6 +97,20 @@ export interface CalibratedScore {
   pValue: number;
 }
 
+/** Robust z of each component against its centre, and the largest of them (0 when none). */
+function zRaw(w: ComponentValues, centres: Partial<Record<Component, { median: number; scale: number }>>): { z: ComponentValues; raw: number } {
+  const z: ComponentValues = {};
+  let raw = Number.NEGATIVE_INFINITY;
+  for (const c of COMPONENTS) {
+    const v = w[c];
+    const centre = centres[c];
+    if (v === undefined || !Number.isFinite(v) || !centre) continue;
+    z[c] = (v - centre.median) / centre.scale;
+    raw = Math.max(raw, z[c]);
+  }
+  return { z, raw: Number.isFinite(raw) ? raw : 0 };
+}
+
 /**
  * Streaming calibration for one model version: each component and the combined score are compared with
  * the most recent values the fleet produced under the same model, so a threshold on `pValue` (or on
@@ -130,19 +144,8 @@ export class SurpriseCalibrator {
   /** Adds a batch of windows to the reference, then scores each of them. */
   calibrateBatch(batch: readonly ComponentValues[]): CalibratedScore[] {
     for (const w of batch) for (const c of COMPONENTS) if (w[c] !== undefined) this.components[c].add(w[c]);
-    const centres = Object.fromEntries(COMPONENTS.map((c) => [c, this.components[c].centre()])) as Record<Component, { median: number; scale: number }>;
-    const partial = batch.map((w) => {
-      const z: ComponentValues = {};
-      let raw = Number.NEGATIVE_INFINITY;
-      for (const c of COMPONENTS) {
-        const v = w[c];
-        if (v === undefined || !Number.isFinite(v)) continue;
-        const zc = (v - centres[c].median) / centres[c].scale;
-        z[c] = zc;
-        raw = Math.max(raw, zc);
-      }
-      return { z, raw: Number.isFinite(raw) ? raw : 0 };
-    });
+    const centres = this.centres();
+    const partial = batch.map((w) => zRaw(w, centres));
     for (const p of partial) this.totals.add(p.raw);
     this.seenCount += batch.length;
     const t = this.totals.centre();
@@ -152,18 +155,14 @@ export class SurpriseCalibrator {
     });
   }
 
+  /** Each component's recent centre; undefined for a component never seen (no z for it). */
+  private centres(): Partial<Record<Component, { median: number; scale: number }>> {
+    return Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].centre()]));
+  }
+
   /** Scores without learning (evaluation, explanations). */
   score(w: ComponentValues): CalibratedScore {
-    const z: ComponentValues = {};
-    let raw = Number.NEGATIVE_INFINITY;
-    for (const c of COMPONENTS) {
-      const v = w[c];
-      if (v === undefined || !Number.isFinite(v) || this.components[c].size === 0) continue;
-      const { median, scale } = this.components[c].centre();
-      z[c] = (v - median) / scale;
-      raw = Math.max(raw, z[c]);
-    }
-    if (!Number.isFinite(raw)) raw = 0;
+    const { z, raw } = zRaw(w, this.centres());
     const t = this.totals.centre();
     const total = this.totals.size ? (raw - t.median) / t.scale : raw;
     return { z, raw, total, pValue: this.pValueOf(raw, total) };
