@@ -27,8 +27,8 @@ export function loadMinerSettings(env: Env = process.env): MinerSettings {
     minScore: read.num('MINER_MIN_SCORE', 3, -1000, 1000),
     mergeGapMs: read.num('MINER_MERGE_GAP_MS', 0, 0, 600_000),
     dedupRadius: read.num('MINER_DEDUP_RADIUS', 0.35, 0, 10),
-    dailyBudget: Math.floor(read.num('MINER_DAILY_BUDGET', 200, 0, 10_000_000)),
-    maxPerCluster: Math.floor(read.num('MINER_MAX_PER_CLUSTER', 3, 1, 1_000_000)),
+    dailyBudget: read.int('MINER_DAILY_BUDGET', 200, 0, 10_000_000),
+    maxPerCluster: read.int('MINER_MAX_PER_CLUSTER', 3, 1, 1_000_000),
     thumbnailConcurrency: read.int('MINER_THUMBNAIL_CONCURRENCY', 1, 0, 64),
   };
   read.check();

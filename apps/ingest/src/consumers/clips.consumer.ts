@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BUS, deadLetter, type Bus, type BusMessage, type MessageBatch } from '@surprisal/bus';
+import { BUS, deadLetterAll, type Bus, type BusMessage, type MessageBatch } from '@surprisal/bus';
 import { IngestException, toDeadLetterReason } from '../ingest.exception';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.settings';
 import { ingestMetrics } from '../metrics/ingest.metrics';
@@ -18,21 +18,20 @@ export class ClipsConsumer {
   async handle(batch: MessageBatch): Promise<void> {
     const started = process.hrtime.bigint();
     ingestMetrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
+    const rejected: { message: BusMessage; error: IngestException }[] = [];
     for (const message of batch.messages) {
       try {
         const clip = guarded(() => validateClip(parseJson(message.value), Date.now(), { minT: this.settings.minSampleT, maxFutureSkewMs: this.settings.maxFutureSkewMs }));
         const outcome = await this.registerClip.execute(clip);
-        if (outcome.status === 'failed') await this.reject(message, outcome.error);
+        if (outcome.status === 'failed') rejected.push({ message, error: outcome.error });
       } catch (err) {
         if (!(err instanceof IngestException)) throw err;
-        await this.reject(message, err);
+        rejected.push({ message, error: err });
       }
     }
+    // One produce for the batch's rejects; the bus commits only after it, so none is lost.
+    await deadLetterAll(this.bus, rejected.map(({ message, error }) => ({ message, reason: toDeadLetterReason(error) })), this.settings.consumerGroup);
+    for (const { error } of rejected) ingestMetrics.deadLettered.inc({ topic: batch.topic, reason: error.code });
     ingestMetrics.batchSeconds.observe({ topic: batch.topic }, Number(process.hrtime.bigint() - started) / 1e9);
-  }
-
-  private async reject(message: BusMessage, error: IngestException): Promise<void> {
-    await deadLetter(this.bus, message, toDeadLetterReason(error), this.settings.consumerGroup);
-    ingestMetrics.deadLettered.inc({ topic: message.topic, reason: error.code });
   }
 }

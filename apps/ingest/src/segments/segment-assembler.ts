@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { BUS, type Bus } from '@surprisal/bus';
 import { ACTION_SAMPLE_COLUMNS, encodeActionSamples } from '@surprisal/columnar';
@@ -11,12 +10,12 @@ import { SegmentRepository, type DueSegment } from '../repositories/segment.repo
 const DUE_PAGE = 200;
 
 /** Object key of a segment version: a new version never overwrites what an earlier event announced. */
-export function segmentKey(vehicleId: string, driveId: string, index: number, version: number): string {
+function segmentKey(vehicleId: string, driveId: string, index: number, version: number): string {
   return `segments/${vehicleId}/${driveId}/${index}-v${version}.parquet`;
 }
 
 /** The signals (beyond t) that at least one sample carries, in column order. */
-export function signalsOf(samples: readonly ActionSample[]): string[] {
+function signalsOf(samples: readonly ActionSample[]): string[] {
   return ACTION_SAMPLE_COLUMNS.map((c) => c.name).filter((name) => name !== 't' && samples.some((s) => s[name] !== undefined));
 }
 
@@ -190,8 +189,7 @@ export class SegmentAssembler implements OnModuleDestroy {
     const version = segment.uri === null ? segment.version : segment.version + 1;
     const body = await encodeActionSamples(samples);
     const key = segmentKey(segment.vehicleId, segment.driveId, segment.index, version);
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    await this.store.put(key, body, { contentType: 'application/vnd.apache.parquet', sha256 });
+    const { sha256 } = await this.store.put(key, body, { contentType: 'application/vnd.apache.parquet' });
     const event: EngineSegmentsV1 = {
       segmentId: segment.id,
       vehicleId: segment.vehicleId,

@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type FleetClipsV1 } from '@surprisal/contracts';
 import { BLOB_STORE, StorageErrorCode, StorageException, type BlobStore } from '@surprisal/storage';
-import { probeVideo, type VideoProbe } from '@surprisal/video';
+import { probeVideo, withLocalFile, type VideoProbe } from '@surprisal/video';
 import { IngestErrorCode, IngestException } from '../ingest.exception';
 import { ingestMetrics } from '../metrics/ingest.metrics';
 import { ClipRepository } from '../repositories/clip.repository';
@@ -66,19 +61,25 @@ export class RegisterClipUseCase {
       }
       throw err;
     }
-    const info = await this.store.head(key);
-    if (!info) throw new IngestException(IngestErrorCode.UnknownClipObject, `no object at ${clip.uri}`, '/uri');
-    const dir = await mkdtemp(join(tmpdir(), 'surprisal-clip-'));
+    let source;
     try {
-      const file = join(dir, 'clip');
-      const hash = createHash('sha256');
-      const hashing = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
-      await pipeline(await this.store.getStream(key), hashing, createWriteStream(file));
+      source = await this.store.getStream(key);
+    } catch (err) {
+      if (err instanceof StorageException && err.code === StorageErrorCode.NotFound) {
+        throw new IngestException(IngestErrorCode.UnknownClipObject, `no object at ${clip.uri}`, '/uri');
+      }
+      throw err;
+    }
+    // Hashed on its way to the local file that ffprobe reads (an MP4's index may come last: no pipes).
+    const hash = createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    source.on('error', (err) => hashing.destroy(err));
+    return withLocalFile(source.pipe(hashing), async (file) => {
       const actual = hash.digest('hex');
       if (actual !== clip.sha256) throw new IngestException(IngestErrorCode.ChecksumMismatch, `the object's sha256 is ${actual}, the message says ${clip.sha256}`, '/sha256');
       try {
@@ -86,8 +87,6 @@ export class RegisterClipUseCase {
       } catch (err) {
         throw new IngestException(IngestErrorCode.UndecodableVideo, `ffprobe cannot read it: ${(err as Error).message}`, '/uri');
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }
 }
