@@ -101,6 +101,12 @@ export async function scoreSegments(model: LoadedModel, segments: readonly Segme
   const C = channels.length;
   const D = io.embeddingDim;
   const GC = gridChannels.length;
+  // Channel indices, the same for every window of the call.
+  const groups = {
+    lateral: LATERAL.map((n) => channels.indexOf(n)).filter((c) => c >= 0),
+    longitudinal: LONGITUDINAL.map((n) => channels.indexOf(n)).filter((c) => c >= 0),
+  };
+  const signatureChannels = SIGNATURE_CHANNELS.map((name) => channels.indexOf(name));
 
   const prepared: Prepared[] = segments.map((seg) => {
     const t0 = Math.floor((seg.startT - (S + H + 10) * step) / step) * step;
@@ -183,10 +189,7 @@ export async function scoreSegments(model: LoadedModel, segments: readonly Segme
           futureMask[j * C + c] = p.grid.mask[k * GC + c]!;
         }
       }
-      const s = scoreActions(ensemble, i, future, futureMask, io.actionChannels, {
-        lateral: LATERAL.map((n) => channels.indexOf(n)).filter((c) => c >= 0),
-        longitudinal: LONGITUDINAL.map((n) => channels.indexOf(n)).filter((c) => c >= 0),
-      });
+      const s = scoreActions(ensemble, i, future, futureMask, io.actionChannels, groups);
       const components: ComponentValues = {};
       if (Number.isFinite(s.nllLateral)) components.nllLateral = s.nllLateral;
       if (Number.isFinite(s.nllLongitudinal)) components.nllLongitudinal = s.nllLongitudinal;
@@ -205,8 +208,7 @@ export async function scoreSegments(model: LoadedModel, segments: readonly Segme
       });
 
       const signature: number[] = [];
-      for (const name of SIGNATURE_CHANNELS) {
-        const c = channels.indexOf(name);
+      for (const c of signatureChannels) {
         for (const j of SIGNATURE_STEPS) {
           const ok = c >= 0 && futureMask[j * C + c] === 1;
           signature.push(ok ? (future[j * C + c] - s.prediction.mean[j * C + c]) / io.actionChannels[c].std : 0);
