@@ -75,7 +75,7 @@ describe.each(['postgres', 'pglite'] as const)('scorer + miner (%s)', (backend) 
       );
       events.push({
         segmentId: row.id, vehicleId: 'veh-1', driveId, segmentIndex: index, startT, endT: startT + 20_000, sampleCount: 400,
-        signals: ['speed', 'steering', 'accel', 'yawRate', 'brake', 'gas'], uri: store.uri(info.key), sha256: info.sha256!, version: 1, clips: [],
+        signals: ['speed', 'steering', 'accel', 'yawRate', 'brake', 'gas'], uri: store.uri(info.key), sha256: info.sha256, version: 1, clips: [],
       });
     }
     return events;
