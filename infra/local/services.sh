@@ -585,9 +585,10 @@ s3_curl() {
 }
 
 s3_ready() {
+  # s3rver has no health endpoint: an open port is its readiness; only MinIO is asked over HTTP
+  [[ "$(cat "$S3_KIND_FILE" 2>/dev/null)" == s3rver ]] && { port_open "$S3_PORT"; return; }
   local code
   code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://$HOST:$S3_PORT/minio/health/ready" || true)"
-  [[ "$(cat "$S3_KIND_FILE" 2>/dev/null)" == s3rver ]] && { port_open "$S3_PORT"; return; }
   [[ "$code" == 200 ]]
 }
 

@@ -1,12 +1,13 @@
-import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { BUS, type Bus } from '@surprisal/bus';
 import { ENGINE_CONFIG, type EngineConfig } from '@surprisal/config';
 import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
+import { sleep } from './core/sleep';
 import { BusSink } from './outputs/bus.sink';
 import { parseScenarioPlan } from './scenarios/registry';
 import { runFleet } from './sim/fleet-runner';
+import { appendTruth } from './sim/truth-writer';
 
 export const DEMO_VEHICLES = 3;
 const DEMO_DRIVE_MINUTES = 10;
@@ -69,12 +70,11 @@ export class DemoFleetService implements OnApplicationBootstrap, BeforeApplicati
           },
           sink,
         );
-        await mkdir(this.config.dataDir, { recursive: true });
-        await appendFile(this.truthFile(), result.truth.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        await appendTruth(this.truthFile(), result.truth);
       } catch (err) {
         if (this.abort.signal.aborted) return;
         this.logger.warn(`Demo fleet drive failed, retrying in 5 s: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, 5000));
+        await sleep(5000, this.abort.signal);
       }
     }
   }

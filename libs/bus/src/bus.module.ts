@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ENGINE_CONFIG, type BusConfig, type EngineConfig } from '@surprisal/config';
-import { TOPIC_PARTITIONS } from '@surprisal/contracts';
+import { TOPIC_SPECS } from '@surprisal/contracts';
 import { BUS, type Bus } from './bus';
 import { KafkaBus } from './kafka-bus';
 import { MemoryBus } from './memory-bus';
@@ -25,7 +25,7 @@ export async function createBus(config: BusConfig): Promise<Bus> {
       useFactory: async (config: EngineConfig): Promise<Bus> => {
         const bus = await createBus(config.bus);
         // Every contract topic exists with its partition count before any app produces or consumes.
-        await bus.ensureTopics(Object.entries(TOPIC_PARTITIONS).map(([name, partitions]) => ({ name, partitions })));
+        await bus.ensureTopics([...TOPIC_SPECS]);
         return bus;
       },
     },

@@ -1,3 +1,4 @@
+export * from './ids';
 export * from './topics';
 export * from './validators';
 export * from './generated/engine.edge-cases.v1';

@@ -19,3 +19,8 @@ export const TOPIC_PARTITIONS: Record<TopicName, number> = {
   'engine.edge-cases.v1': 3,
   'engine.models.v1': 1,
 };
+
+/** Every contract topic with its partition count, as `Bus.ensureTopics` takes them. */
+export const TOPIC_SPECS: readonly { readonly name: TopicName; readonly partitions: number }[] = Object.freeze(
+  (Object.entries(TOPIC_PARTITIONS) as [TopicName, number][]).map(([name, partitions]) => Object.freeze({ name, partitions })),
+);

@@ -5,6 +5,7 @@ import { parseScenarioPlan } from '../../../fleet-sim/src/scenarios/registry';
 import { runFleet } from '../../../fleet-sim/src/sim/fleet-runner';
 import { progressReporter } from '../../../fleet-sim/src/sim/progress';
 import { assertTruthOutside, writeTruth } from '../../../fleet-sim/src/sim/truth-writer';
+import { FRAME_FPS, SAMPLE_HZ } from '../../../fleet-sim/src/sim/vehicle-sim';
 import { openLiveSink } from './live-sink';
 
 interface SimOptions {
@@ -73,7 +74,7 @@ export function simCommand(): Command {
       let sink: FleetSink;
       let close = async () => {};
       if (opts.to === 'dir') {
-        sink = new DirSink(opts.out!, { seed, vehicles, minutes, startT: startMs, sampleHz: 20, camera: opts.video ? { name: 'front', width: Number(size[1]), height: Number(size[2]), fps: 10 } : null });
+        sink = new DirSink(opts.out!, { seed, vehicles, minutes, startT: startMs, sampleHz: SAMPLE_HZ, camera: opts.video ? { name: 'front', width: Number(size[1]), height: Number(size[2]), fps: FRAME_FPS } : null });
       } else {
         ({ sink, close } = await openLiveSink(opts.to, opts));
       }

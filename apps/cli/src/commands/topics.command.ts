@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { createBus } from '@surprisal/bus';
 import { loadConfig } from '@surprisal/config';
-import { TOPIC_PARTITIONS } from '@surprisal/contracts';
+import { TOPIC_SPECS } from '@surprisal/contracts';
 
 /** `surprisal topics`: the contract topics and their partitions; `--create` makes the missing ones on KAFKA_BROKERS. */
 export function topicsCommand(): Command {
@@ -9,18 +9,17 @@ export function topicsCommand(): Command {
     .description('List the Kafka topics the engine uses; with --create, create the missing ones (KAFKA_BROKERS).')
     .option('--create', 'create missing topics')
     .action(async (opts: { create?: boolean }) => {
-      const specs = Object.entries(TOPIC_PARTITIONS).map(([name, partitions]) => ({ name, partitions }));
       if (opts.create) {
         const config = loadConfig();
         if (config.bus.kind !== 'kafka') throw new Error('KAFKA_BROKERS is not set: the in-process bus has no topics to create');
         const bus = await createBus(config.bus);
         try {
-          await bus.ensureTopics(specs);
+          await bus.ensureTopics([...TOPIC_SPECS]);
         } finally {
           await bus.close();
         }
         process.stderr.write(`Topics ensured on ${config.bus.brokers.join(',')}\n`);
       }
-      for (const s of specs) process.stdout.write(`${s.name}\t${s.partitions}\n`);
+      for (const s of TOPIC_SPECS) process.stdout.write(`${s.name}\t${s.partitions}\n`);
     });
 }

@@ -2,7 +2,7 @@ import { type Bus } from '@surprisal/bus';
 import { CONTRACTS, type FleetActionsV1, type FleetClipsV1, TOPICS } from '@surprisal/contracts';
 import { type BlobStore } from '@surprisal/storage';
 import { assertValid } from './dir.sink';
-import { type ClipMeta, type FleetSink, clipKey, sha256Hex } from './sink';
+import { type ClipMeta, type FleetSink, clipKey } from './sink';
 
 /**
  * Behaves like a real fleet: clips go to object storage first (sha256 recorded), then their
@@ -27,8 +27,9 @@ export class BusSink implements FleetSink {
 
   async clip(meta: ClipMeta, body: Buffer): Promise<void> {
     const key = clipKey(meta);
-    const sha256 = sha256Hex(body);
-    await this.store.put(key, body, { contentType: 'video/mp4', sha256 });
+    // The store hashes the body as it writes it and returns that sha256 (both BlobStores always do).
+    const { sha256 } = await this.store.put(key, body, { contentType: 'video/mp4' });
+    if (sha256 === undefined) throw new Error(`BlobStore.put(${key}) returned no sha256`);
     const message: FleetClipsV1 = { ...meta, uri: this.store.uri(key), sha256 };
     assertValid(CONTRACTS.fleetClips.validate(message), 'fleet.clips.v1');
     await this.bus.publish(this.topics.clips, [{ key: meta.vehicleId, value: JSON.stringify(message) }]);

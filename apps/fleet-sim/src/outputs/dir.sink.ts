@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ACTION_SAMPLE_COLUMNS, encodeActionSamples } from '@surprisal/columnar';
 import { type ActionSample, CONTRACTS, type FleetActionsV1 } from '@surprisal/contracts';
-import { type ClipMeta, type DriveInfo, type FleetSink, clipKey, sha256Hex } from './sink';
+import { sha256Hex } from '@surprisal/storage';
+import { type ClipMeta, type DriveInfo, type FleetSink, clipKey } from './sink';
 
 export const DATASET_FORMAT = 'surprisal-fleet-dataset';
 export const GENERATOR_VERSION = 'surprisal-fleet-sim/1';

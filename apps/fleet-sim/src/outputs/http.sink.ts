@@ -1,6 +1,7 @@
 import { CONTRACTS, type FleetActionsV1, type FleetClipsV1 } from '@surprisal/contracts';
+import { sha256Hex } from '@surprisal/storage';
 import { assertValid } from './dir.sink';
-import { type ClipMeta, type FleetSink, sha256Hex } from './sink';
+import { type ClipMeta, type FleetSink } from './sink';
 
 /**
  * Sends fleet data through the engine's HTTP ingest, for fleets without Kafka:

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type FleetActionsV1, type FleetClipsV1 } from '@surprisal/contracts';
 
 /** A clip as the simulator or an importer produces it: everything of fleet.clips.v1 but where it is stored. */
@@ -23,8 +22,6 @@ export interface FleetSink {
   driveDone(info: DriveInfo): Promise<void>;
   close(): Promise<void>;
 }
-
-export const sha256Hex = (body: Buffer): string => createHash('sha256').update(body).digest('hex');
 
 /** The object key of a clip, as every output names it. */
 export const clipKey = (m: Pick<ClipMeta, 'vehicleId' | 'driveId' | 'clipId'>): string => `clips/${m.vehicleId}/${m.driveId}/${m.clipId}.mp4`;

@@ -43,8 +43,7 @@ export async function readComma2k19Segment(segmentDir: string, ids: { vehicleId?
   const offsets = Array.from(gnssT, (t, i) => utc[i] - t * 1000).sort((a, b) => a - b);
   const offsetMs = offsets[Math.floor(offsets.length / 2)];
 
-  const t0 = Math.ceil(speed.t[0] * 20) / 20;
-  const times = grid(t0, speed.t[speed.t.length - 1]);
+  const times = grid(speed.t[0], speed.t[speed.t.length - 1]);
   const hints = { speed: { i: 0 }, steering: { i: 0 }, yaw: { i: 0 }, lat: { i: 0 }, lon: { i: 0 } };
   const speeds = times.map((t) => Math.max(0, interpolate(speed, t, hints.speed)));
   const accel = accelFromSpeed(speeds);

@@ -84,8 +84,7 @@ export async function readCsvLog(file: string, mapping: CsvMapping, ids: { vehic
   if (t.length < 2) throw new Error(`${file}: fewer than two usable rows${where ? ` where ${mapping.where!.column}=${where.value}` : ''}`);
   const series = new Map<CsvSignal, Series>();
   for (const c of cols) if (c.signal !== 't') series.set(c.signal, { t, v: keep.map((i) => Number(rows[i][c.i]) * c.scale) });
-  const start = Math.ceil(t[0] * 20) / 20;
-  const at = grid(start, t[t.length - 1]);
+  const at = grid(t[0], t[t.length - 1]);
   const value = (signal: CsvSignal, time: number) => interpolate(series.get(signal)!, time);
   const speeds = at.map((x) => Math.max(0, value('speed', x)));
   const derived = series.has('accel') ? undefined : accelFromSpeed(speeds);

@@ -46,7 +46,7 @@ export async function readMcap(file: string, spec: string, ids: { vehicleId: str
   const speed = wanted.find((w) => w.signal === 'speed');
   if (!speed || speed.t.length < 2) throw new Error(`${file}: fewer than two speed messages on the mapped topic`);
   const series = new Map<CsvSignal, Series>(wanted.filter((w) => w.t.length > 0).map((w) => [w.signal, { t: w.t, v: w.v }]));
-  const at = grid(Math.ceil(speed.t[0] * 20) / 20, speed.t[speed.t.length - 1]);
+  const at = grid(speed.t[0], speed.t[speed.t.length - 1]);
   const speeds = at.map((x) => Math.max(0, interpolate(series.get('speed')!, x)));
   const derived = series.has('accel') ? undefined : accelFromSpeed(speeds);
   const samples: ActionSample[] = at.map((x, k) => {

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { type ActionSample, type FleetActionsV1 } from '@surprisal/contracts';
+import { sleep } from '../core/sleep';
 import { type ClipMeta, type FleetSink } from '../outputs/sink';
-
-/** The engine's sample rate: every importer resamples to it. */
-export const ENGINE_HZ = 20;
+import { SAMPLE_HZ } from '../sim/vehicle-sim';
 
 /** Recorded driving, converted to the engine's units and rate, ready to send like a live vehicle. */
 export interface Recording {
@@ -34,20 +33,21 @@ export function interpolate(s: Series, t: number, hint = { i: 0 }): number {
   return s.v[i] + (s.v[i + 1] - s.v[i]) * f;
 }
 
-/** The 20 Hz grid over [t0, t1] (seconds). */
+/** The engine's sample grid (SAMPLE_HZ, i.e. 20 Hz) over [t0, t1] (seconds), from t0 snapped up onto it. */
 export function grid(t0: number, t1: number): number[] {
+  const start = Math.ceil(t0 * SAMPLE_HZ) / SAMPLE_HZ;
   const out: number[] = [];
-  for (let k = 0; t0 + k / ENGINE_HZ <= t1 + 1e-9; k++) out.push(t0 + k / ENGINE_HZ);
+  for (let k = 0; start + k / SAMPLE_HZ <= t1 + 1e-9; k++) out.push(start + k / SAMPLE_HZ);
   return out;
 }
 
 /** Longitudinal acceleration from speed: a central difference over ±0.25 s (smooths sensor quantisation). */
 export function accelFromSpeed(speeds: readonly number[]): number[] {
-  const h = Math.round(ENGINE_HZ / 4);
+  const h = Math.round(SAMPLE_HZ / 4);
   return speeds.map((_, i) => {
     const a = Math.max(0, i - h);
     const b = Math.min(speeds.length - 1, i + h);
-    return b > a ? ((speeds[b] - speeds[a]) * ENGINE_HZ) / (b - a) : 0;
+    return b > a ? ((speeds[b] - speeds[a]) * SAMPLE_HZ) / (b - a) : 0;
   });
 }
 
@@ -55,13 +55,13 @@ export function accelFromSpeed(speeds: readonly number[]): number[] {
 export async function replayRecording(rec: Recording, sink: FleetSink, opts: { rate: 'realtime' | 'max'; signal?: AbortSignal } = { rate: 'max' }): Promise<{ batches: number; clips: number }> {
   const began = Date.now();
   const batches: FleetActionsV1[] = [];
-  for (let i = 0; i < rec.samples.length; i += ENGINE_HZ) {
-    batches.push({ vehicleId: rec.vehicleId, driveId: rec.driveId, seq: batches.length, samples: rec.samples.slice(i, i + ENGINE_HZ) });
+  for (let i = 0; i < rec.samples.length; i += SAMPLE_HZ) {
+    batches.push({ vehicleId: rec.vehicleId, driveId: rec.driveId, seq: batches.length, samples: rec.samples.slice(i, i + SAMPLE_HZ) });
   }
   for (const [k, b] of batches.entries()) {
     if (opts.signal?.aborted) break;
     await sink.actions([b]);
-    if (opts.rate === 'realtime') await new Promise((r) => setTimeout(r, Math.max(0, began + (k + 1) * 1000 - Date.now())));
+    if (opts.rate === 'realtime') await sleep(began + (k + 1) * 1000 - Date.now(), opts.signal);
   }
   for (const c of rec.clips) await sink.clip(c.meta, await readFile(c.file));
   const all = [...rec.samples.map((s) => s.t), ...rec.clips.flatMap((c) => [c.meta.startT, c.meta.endT])];

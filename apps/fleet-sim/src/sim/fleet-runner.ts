@@ -1,4 +1,5 @@
 import { type ActionSample, type FleetActionsV1 } from '@surprisal/contracts';
+import { sleep } from '../core/sleep';
 import { type ForcedScenario } from '../scenarios/injector';
 import { type ScenarioPlan } from '../scenarios/registry';
 import { type TruthRecord } from '../scenarios/scenario';
@@ -138,17 +139,4 @@ export async function runFleet(opts: FleetRunOptions, sink: FleetSink): Promise<
   }
   const truth = vehicles.flatMap((v) => v.sim.truth).sort((a, b) => a.startT - b.startT || (a.vehicleId < b.vehicleId ? -1 : 1));
   return { truth, drives, vehicleSeconds: vehicles.reduce((n, v) => n + v.sim.t, 0), frames, clips, wallMs: Date.now() - began };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { BUS, type Bus } from '@surprisal/bus';
-import { type FleetClipsV1 } from '@surprisal/contracts';
+import { FLEET_ID, type FleetClipsV1 } from '@surprisal/contracts';
 import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
 import { IngestErrorCode, IngestException } from '../ingest.exception';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.settings';
@@ -11,7 +11,6 @@ import { guarded, validateClip } from '../validation/fleet-message.validation';
 /** Direct uploads are for small clips; larger ones go through a presigned PUT. */
 export const MAX_DIRECT_UPLOAD_BYTES = 16 * 1024 * 1024;
 const UPLOAD_URL_TTL_S = 900;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const CAMERA = /^[a-z0-9_-]{1,32}$/;
 
 const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/x-matroska': 'mkv', 'video/webm': 'webm', 'video/mp2t': 'ts' };
@@ -46,9 +45,9 @@ export interface DirectClipUpload {
 
 function clipKey(r: { vehicleId: string; driveId: string; clipId: string; camera: string; contentType: string }): string {
   for (const [field, value, re] of [
-    ['vehicleId', r.vehicleId, ID],
-    ['driveId', r.driveId, ID],
-    ['clipId', r.clipId, ID],
+    ['vehicleId', r.vehicleId, FLEET_ID],
+    ['driveId', r.driveId, FLEET_ID],
+    ['clipId', r.clipId, FLEET_ID],
     ['camera', r.camera, CAMERA],
   ] as const) {
     if (typeof value !== 'string' || !re.test(value)) throw new IngestException(IngestErrorCode.SchemaViolation, `${field} must match ${re.source}`, `/${field}`);

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS, type FleetActionsV1 } from '../index';
+import { CONTRACTS, FLEET_ID, type FleetActionsV1, TOPIC_PARTITIONS, TOPIC_SPECS } from '../index';
 
 const batch: FleetActionsV1 = {
   vehicleId: 'veh-001',
@@ -35,5 +36,16 @@ describe('wire contracts', () => {
     expect(CONTRACTS.fleetClips.validate(clip).ok).toBe(true);
     const bad = CONTRACTS.fleetClips.validate({ ...clip, uri: 'http://elsewhere/c.mp4', sha256: 'xyz' });
     expect(bad.ok ? [] : bad.violations.map((v) => v.pointer)).toEqual(['/uri', '/sha256']);
+  });
+
+  it('FLEET_ID is the id pattern of the fleet schemas', () => {
+    for (const [schema, ids] of [['fleet.actions.v1', ['vehicleId', 'driveId']], ['fleet.clips.v1', ['vehicleId', 'driveId', 'clipId']]] as const) {
+      const json = JSON.parse(readFileSync(resolve(__dirname, `../../../../schemas/${schema}.schema.json`), 'utf8')) as { properties: Record<string, { pattern?: string }> };
+      for (const id of ids) expect(json.properties[id].pattern, `${schema} ${id}`).toBe(FLEET_ID.source);
+    }
+  });
+
+  it('TOPIC_SPECS lists every topic with its partitions', () => {
+    expect(Object.fromEntries(TOPIC_SPECS.map((s) => [s.name, s.partitions]))).toEqual(TOPIC_PARTITIONS);
   });
 });

@@ -1,10 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { FLEET_ID } from '@surprisal/contracts';
 import { EDGE_CASE_STATUSES, type EdgeCaseStatus } from '@surprisal/db';
 
-/** Ids as the fleet contracts allow them (see schemas/fleet.actions.v1.schema.json). */
-export const FLEET_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const WORD = /^[a-z][a-z0-9_]{0,39}$/;
 const MAX_EPOCH_MS = 9_007_199_254_740_991;
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsNumber, IsPositive, IsString, Matches, Min } from 'class-validator';
+import { FLEET_ID } from '@surprisal/contracts';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const CAMERA = /^[a-z0-9_-]{1,32}$/;
 export const CLIP_CONTENT_TYPES = ['video/mp4', 'video/quicktime', 'video/x-matroska', 'video/webm', 'video/mp2t'];
 
@@ -19,9 +19,9 @@ export class AcceptedActionsDto {
 }
 
 export class ClipUploadRequestDto {
-  @ApiProperty({ pattern: ID.source }) @IsString() @Matches(ID) vehicleId!: string;
-  @ApiProperty({ pattern: ID.source }) @IsString() @Matches(ID) driveId!: string;
-  @ApiProperty({ pattern: ID.source }) @IsString() @Matches(ID) clipId!: string;
+  @ApiProperty({ pattern: FLEET_ID.source }) @IsString() @Matches(FLEET_ID) vehicleId!: string;
+  @ApiProperty({ pattern: FLEET_ID.source }) @IsString() @Matches(FLEET_ID) driveId!: string;
+  @ApiProperty({ pattern: FLEET_ID.source }) @IsString() @Matches(FLEET_ID) clipId!: string;
   @ApiProperty({ pattern: CAMERA.source, example: 'front' }) @IsString() @Matches(CAMERA) camera!: string;
   @ApiProperty({ enum: CLIP_CONTENT_TYPES }) @IsIn(CLIP_CONTENT_TYPES) contentType!: string;
 }
@@ -35,9 +35,9 @@ export class ClipUploadGrantDto {
 
 /** Query of a direct upload: the clip's metadata (the body is the video, sent with its Content-Type). */
 export class DirectClipUploadQueryDto {
-  @ApiProperty({ pattern: ID.source }) @IsString() @Matches(ID) vehicleId!: string;
-  @ApiProperty({ pattern: ID.source }) @IsString() @Matches(ID) driveId!: string;
-  @ApiProperty({ pattern: ID.source }) @IsString() @Matches(ID) clipId!: string;
+  @ApiProperty({ pattern: FLEET_ID.source }) @IsString() @Matches(FLEET_ID) vehicleId!: string;
+  @ApiProperty({ pattern: FLEET_ID.source }) @IsString() @Matches(FLEET_ID) driveId!: string;
+  @ApiProperty({ pattern: FLEET_ID.source }) @IsString() @Matches(FLEET_ID) clipId!: string;
   @ApiProperty({ pattern: CAMERA.source }) @IsString() @Matches(CAMERA) camera!: string;
   @ApiProperty({ description: 'Epoch ms' }) @Type(() => Number) @IsNumber() @Min(0) startT!: number;
   @ApiProperty({ description: 'Epoch ms' }) @Type(() => Number) @IsNumber() @Min(0) endT!: number;
