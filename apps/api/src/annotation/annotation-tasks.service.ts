@@ -46,6 +46,11 @@ const labelSnapshot = (l: LabelInput & { authorKeyId: string }) => ({ scenarioTy
  * concurrent annotators never get the same task; an expired lease makes the task claimable again.
  * Every label change writes an audit row (who, when, before, after) in the same transaction.
  */
+/** The stored label says what the input says (submitting it again changes nothing). */
+function sameLabel(label: LabelRow | undefined, input: LabelInput): boolean {
+  return label !== undefined && label.scenario_type === input.scenarioType && label.validity === input.validity && label.notes === input.notes;
+}
+
 @Injectable()
 export class AnnotationTasksService {
   constructor(@Inject(Database) private readonly db: Database) {}
@@ -83,7 +88,9 @@ export class AnnotationTasksService {
       [taskId, who.keyId, leaseSeconds],
     );
     if (task) return toTask(task);
-    await this.lockTask(this.db, taskId);
+    // Not renewed: 404 if there is no such task, else 409. A plain read: nothing here needs a lock.
+    const [exists] = await this.db.query(`SELECT 1 FROM annotation_tasks WHERE id = $1`, [taskId]);
+    if (!exists) throw new AnnotationException(AnnotationErrorCode.TaskNotFound, `No annotation task ${taskId}`);
     throw new AnnotationException(AnnotationErrorCode.LeaseNotHeld, `You do not hold a live lease on task ${taskId}: claim a task again`);
   }
 
@@ -98,7 +105,7 @@ export class AnnotationTasksService {
       if (!resubmission && !holdsLease && who.role !== 'admin') {
         throw new AnnotationException(AnnotationErrorCode.LeaseNotHeld, `Task ${taskId} is not claimed by you (or the lease expired): claim it first`);
       }
-      if (label && label.scenario_type === input.scenarioType && label.validity === input.validity && label.notes === input.notes && resubmission) {
+      if (resubmission && sameLabel(label, input)) {
         return { task: toTask(task), label: after, changed: false };
       }
       const updated = await this.recordSubmission(tx, task, label, input, who, label ? 'update' : 'create', after);
@@ -134,13 +141,15 @@ export class AnnotationTasksService {
   }
 
   async auditTrail(taskId: string): Promise<AuditEntryDto[]> {
-    await this.lockTask(this.db, taskId);
-    const rows = await this.db.query<{ action: string; actor_key_id: string; at: Date; before: Record<string, unknown> | null; after: Record<string, unknown> | null }>(
-      `SELECT a.action, a.actor_key_id, a.at, a.before, a.after FROM label_audit a JOIN labels l ON l.id = a.label_id
-       WHERE l.task_id = $1 ORDER BY a.at, a.id`,
+    // One read, no lock: the task's existence (for the 404) comes with its audit rows.
+    const rows = await this.db.query<{ action: string | null; actor_key_id: string; at: Date; before: Record<string, unknown> | null; after: Record<string, unknown> | null }>(
+      `SELECT a.action, a.actor_key_id, a.at, a.before, a.after
+       FROM annotation_tasks t LEFT JOIN labels l ON l.task_id = t.id LEFT JOIN label_audit a ON a.label_id = l.id
+       WHERE t.id = $1 ORDER BY a.at, a.id`,
       [taskId],
     );
-    return rows.map((r) => ({ action: r.action, actorKeyId: r.actor_key_id, at: new Date(r.at).toISOString(), before: r.before, after: r.after }));
+    if (rows.length === 0) throw new AnnotationException(AnnotationErrorCode.TaskNotFound, `No annotation task ${taskId}`);
+    return rows.flatMap((r) => (r.action === null ? [] : [{ action: r.action, actorKeyId: r.actor_key_id, at: new Date(r.at).toISOString(), before: r.before, after: r.after }]));
   }
 
   /** Records a label from outside (Label Studio import) as a submission; identical labels are skipped. */
@@ -149,7 +158,7 @@ export class AnnotationTasksService {
       const task = await this.lockTask(tx, taskId);
       if (task.status === 'accepted') throw new AnnotationException(AnnotationErrorCode.AlreadyReviewed, `Task ${taskId} was already accepted`);
       const [label] = await tx.query<LabelRow>(`SELECT * FROM labels WHERE task_id = $1`, [taskId]);
-      if (label && label.scenario_type === input.scenarioType && label.validity === input.validity && label.notes === input.notes) return 'skipped';
+      if (sameLabel(label, input)) return 'skipped';
       await this.recordSubmission(tx, task, label, input, who, 'import', { ...labelSnapshot({ ...input, authorKeyId: who.keyId }), origin });
       return 'imported';
     });
@@ -189,7 +198,7 @@ export class AnnotationTasksService {
     return updated;
   }
 
-  private async lockTask(tx: SqlTx | Database, taskId: string): Promise<TaskRow> {
+  private async lockTask(tx: SqlTx, taskId: string): Promise<TaskRow> {
     const [task] = await tx.query<TaskRow>(
       `SELECT *, (lease_expires_at IS NOT NULL AND lease_expires_at > now()) AS lease_live FROM annotation_tasks WHERE id = $1 FOR UPDATE`,
       [taskId],

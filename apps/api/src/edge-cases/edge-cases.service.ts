@@ -72,9 +72,11 @@ export class EdgeCasesService {
   }
 
   async similar(id: string, limit: number): Promise<SimilarPageDto> {
+    const rows = await this.repo.similar(id, limit);
+    if (rows.length > 0) return { items: rows.map((r) => ({ ...summaryOf(r.summary), distance: Number(r.distance) })) };
+    // Nothing near: say why (no such case, no embedding) with a second look only in that case.
     const has = await this.repo.hasEmbedding(id);
     if (has === undefined) throw new NotFoundException(`No edge case ${id}`);
-    if (!has) return { items: [], note: 'This edge case has no embedding (scored from actions only).' };
-    return { items: (await this.repo.similar(id, limit)).map((r) => ({ ...summaryOf(r.summary), distance: Number(r.distance) })) };
+    return has ? { items: [] } : { items: [], note: 'This edge case has no embedding (scored from actions only).' };
   }
 }
