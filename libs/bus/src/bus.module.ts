@@ -25,7 +25,7 @@ export async function createBus(config: BusConfig): Promise<Bus> {
       useFactory: async (config: EngineConfig): Promise<Bus> => {
         const bus = await createBus(config.bus);
         // Every contract topic exists with its partition count before any app produces or consumes.
-        await bus.ensureTopics([...TOPIC_SPECS]);
+        await bus.ensureTopics(TOPIC_SPECS);
         return bus;
       },
     },

@@ -64,7 +64,7 @@ export interface TopicSpec {
 export interface Bus {
   readonly kind: 'kafka' | 'memory';
   /** Creates missing topics (existing ones are left as they are). */
-  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Publishes and resolves once the messages are acknowledged (all in-sync replicas for Kafka). */
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;

@@ -91,7 +91,7 @@ export class KafkaBus implements Bus {
    * busy broker can take seconds for that (meanwhile it answers "does not host this topic-partition" or
    * "not the leader"), longer than kafkajs's own retries wait; so this keeps asking until a deadline.
    */
-  async ensureTopics(topics: TopicSpec[]): Promise<void> {
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     if (topics.length === 0) return;
     const names = topics.map((t) => t.name);
     const deadline = Date.now() + ENSURE_TOPICS_TIMEOUT_MS;

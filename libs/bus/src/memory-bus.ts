@@ -41,7 +41,7 @@ export class MemoryBus implements Bus {
     this.backoff = options.backoff ?? DEFAULT_RETRY_BACKOFF;
   }
 
-  ensureTopics(topics: TopicSpec[]): Promise<void> {
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     for (const { name, partitions } of topics) this.partitionsOf(name, partitions);
     return Promise.resolve();
   }

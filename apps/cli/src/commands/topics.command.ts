@@ -14,7 +14,7 @@ export function topicsCommand(): Command {
         if (config.bus.kind !== 'kafka') throw new Error('KAFKA_BROKERS is not set: the in-process bus has no topics to create');
         const bus = await createBus(config.bus);
         try {
-          await bus.ensureTopics([...TOPIC_SPECS]);
+          await bus.ensureTopics(TOPIC_SPECS);
         } finally {
           await bus.close();
         }

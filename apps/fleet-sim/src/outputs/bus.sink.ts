@@ -27,9 +27,8 @@ export class BusSink implements FleetSink {
 
   async clip(meta: ClipMeta, body: Buffer): Promise<void> {
     const key = clipKey(meta);
-    // The store hashes the body as it writes it and returns that sha256 (both BlobStores always do).
+    // The store hashes the body as it writes it and returns that sha256.
     const { sha256 } = await this.store.put(key, body, { contentType: 'video/mp4' });
-    if (sha256 === undefined) throw new Error(`BlobStore.put(${key}) returned no sha256`);
     const message: FleetClipsV1 = { ...meta, uri: this.store.uri(key), sha256 };
     assertValid(CONTRACTS.fleetClips.validate(message), 'fleet.clips.v1');
     await this.bus.publish(this.topics.clips, [{ key: meta.vehicleId, value: JSON.stringify(message) }]);
