@@ -1,5 +1,6 @@
 import { EnvReader, type Env } from '@surprisal/config';
 import { TOPICS } from '@surprisal/contracts';
+import { type TimeBounds } from './validation/fleet-message.validation';
 
 /** The ingest app's own settings, read once at boot (every problem named at once). */
 export interface IngestSettings {
@@ -18,10 +19,11 @@ export interface IngestSettings {
   segmentIdleMs: number;
   /** How often the idle flush runs (INGEST_FLUSH_INTERVAL_MS). */
   flushIntervalMs: number;
-  /** Samples later than receive time plus this are clock skew (INGEST_MAX_FUTURE_SKEW_MS). */
-  maxFutureSkewMs: number;
-  /** Samples before this epoch ms are rejected (INGEST_MIN_SAMPLE_T; default 2000-01-01). */
-  minSampleT: number;
+  /**
+   * Timestamps accepted: from minT (INGEST_MIN_SAMPLE_T; default 2000-01-01) to receive time plus
+   * maxFutureSkewMs (INGEST_MAX_FUTURE_SKEW_MS); outside is a broken clock.
+   */
+  timeBounds: TimeBounds;
   /** Segment emissions running at once (INGEST_SEGMENT_CONCURRENCY). */
   segmentConcurrency: number;
   /** Segment emissions in flight before handlers wait (backpressure; INGEST_MAX_PENDING_SEGMENTS). */
@@ -31,8 +33,8 @@ export interface IngestSettings {
 export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');
 
 /** 2000-01-01T00:00:00Z: older samples are a broken clock, not history. */
-export const DEFAULT_MIN_SAMPLE_T = 946_684_800_000;
-export const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
+const DEFAULT_MIN_SAMPLE_T = 946_684_800_000;
+const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
 
 export function loadIngestSettings(env: Env = process.env): IngestSettings {
   const read = new EnvReader(env);
@@ -46,8 +48,10 @@ export function loadIngestSettings(env: Env = process.env): IngestSettings {
     segmentMs: read.int('INGEST_SEGMENT_MS', 20_000, 1_000, 3_600_000),
     segmentIdleMs: read.int('INGEST_SEGMENT_IDLE_MS', 30_000, 0, 86_400_000),
     flushIntervalMs: read.int('INGEST_FLUSH_INTERVAL_MS', 5_000, 50, 3_600_000),
-    maxFutureSkewMs: read.int('INGEST_MAX_FUTURE_SKEW_MS', DEFAULT_MAX_FUTURE_SKEW_MS, 0, 365 * 86_400_000),
-    minSampleT: read.int('INGEST_MIN_SAMPLE_T', DEFAULT_MIN_SAMPLE_T, 0, Number.MAX_SAFE_INTEGER),
+    timeBounds: {
+      minT: read.int('INGEST_MIN_SAMPLE_T', DEFAULT_MIN_SAMPLE_T, 0, Number.MAX_SAFE_INTEGER),
+      maxFutureSkewMs: read.int('INGEST_MAX_FUTURE_SKEW_MS', DEFAULT_MAX_FUTURE_SKEW_MS, 0, 365 * 86_400_000),
+    },
     segmentConcurrency: read.int('INGEST_SEGMENT_CONCURRENCY', 4, 1, 64),
     maxPendingSegments: read.int('INGEST_MAX_PENDING_SEGMENTS', 256, 1, 100_000),
   };

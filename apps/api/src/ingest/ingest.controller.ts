@@ -12,7 +12,7 @@ import { AcceptedActionsDto, ClipAcceptedDto, ClipUploadGrantDto, ClipUploadRequ
 import { IngestExceptionFilter } from './ingest-exception.filter';
 
 /** Largest JSON body of POST /v1/ingest/actions. */
-export const MAX_ACTIONS_BODY_BYTES = 8 * 1024 * 1024;
+const MAX_ACTIONS_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Ingest for fleets without Kafka. Everything is validated with the same compiled contracts as the

@@ -23,12 +23,11 @@ export class ActionsConsumer {
   async handle(batch: MessageBatch): Promise<void> {
     const started = process.hrtime.bigint();
     const receivedAt = Date.now();
-    const bounds = { minT: this.settings.minSampleT, maxFutureSkewMs: this.settings.maxFutureSkewMs };
     const accepted: AcceptedBatch[] = [];
     const rejected: { message: (typeof batch.messages)[number]; error: IngestException }[] = [];
     for (const message of batch.messages) {
       try {
-        accepted.push({ batch: guarded(() => validateActionBatch(parseJson(message.value), receivedAt, bounds)), source: `kafka:${message.topic}/${message.partition}/${message.offset}` });
+        accepted.push({ batch: guarded(() => validateActionBatch(parseJson(message.value), receivedAt, this.settings.timeBounds)), source: `kafka:${message.topic}/${message.partition}/${message.offset}` });
       } catch (err) {
         if (!(err instanceof IngestException)) throw err;
         rejected.push({ message, error: err });

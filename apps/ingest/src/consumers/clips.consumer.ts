@@ -21,7 +21,7 @@ export class ClipsConsumer {
     const rejected: { message: BusMessage; error: IngestException }[] = [];
     for (const message of batch.messages) {
       try {
-        const clip = guarded(() => validateClip(parseJson(message.value), Date.now(), { minT: this.settings.minSampleT, maxFutureSkewMs: this.settings.maxFutureSkewMs }));
+        const clip = guarded(() => validateClip(parseJson(message.value), Date.now(), this.settings.timeBounds));
         const outcome = await this.registerClip.execute(clip);
         if (outcome.status === 'failed') rejected.push({ message, error: outcome.error });
       } catch (err) {

@@ -9,7 +9,7 @@ import { INGEST_SETTINGS, type IngestSettings } from '../ingest.settings';
 import { guarded, validateClip } from '../validation/fleet-message.validation';
 
 /** Direct uploads are for small clips; larger ones go through a presigned PUT. */
-export const MAX_DIRECT_UPLOAD_BYTES = 16 * 1024 * 1024;
+const MAX_DIRECT_UPLOAD_BYTES = 16 * 1024 * 1024;
 const UPLOAD_URL_TTL_S = 900;
 const CAMERA = /^[a-z0-9_-]{1,32}$/;
 
@@ -79,7 +79,7 @@ export class ClipUploadsUseCase {
 
   /** A FleetClipsV1 notification: validated, then published (keyed by vehicle). */
   async notify(body: unknown, receivedAt = Date.now()): Promise<FleetClipsV1> {
-    const clip = guarded(() => validateClip(body, receivedAt, this.bounds()));
+    const clip = guarded(() => validateClip(body, receivedAt, this.settings.timeBounds));
     await this.bus.publish(this.settings.clipsTopic, [{ key: clip.vehicleId, value: JSON.stringify(clip) }]);
     return clip;
   }
@@ -90,7 +90,7 @@ export class ClipUploadsUseCase {
     const uri = this.store.uri(key);
     const draft = { vehicleId: meta.vehicleId, driveId: meta.driveId, clipId: meta.clipId, camera: meta.camera, uri, startT: meta.startT, endT: meta.endT, fps: meta.fps };
     // Check the metadata before taking the bytes.
-    guarded(() => validateClip({ ...draft, sha256: '0'.repeat(64) }, receivedAt, this.bounds()));
+    guarded(() => validateClip({ ...draft, sha256: '0'.repeat(64) }, receivedAt, this.settings.timeBounds));
     const hash = createHash('sha256');
     let size = 0;
     const counting = new Transform({
@@ -119,7 +119,4 @@ export class ClipUploadsUseCase {
     return this.notify({ ...draft, sha256: hash.digest('hex') }, receivedAt);
   }
 
-  private bounds(): { minT: number; maxFutureSkewMs: number } {
-    return { minT: this.settings.minSampleT, maxFutureSkewMs: this.settings.maxFutureSkewMs };
-  }
 }

@@ -6,8 +6,8 @@ import { INGEST_SETTINGS, type IngestSettings } from '../ingest.settings';
 import { guarded, validateActionBatch } from '../validation/fleet-message.validation';
 
 /** At most this many batches, and this many samples in all, per request. */
-export const MAX_BATCHES_PER_REQUEST = 100;
-export const MAX_SAMPLES_PER_REQUEST = 100_000;
+const MAX_BATCHES_PER_REQUEST = 100;
+const MAX_SAMPLES_PER_REQUEST = 100_000;
 
 export interface PublishedBatches {
   accepted: number;
@@ -27,7 +27,6 @@ export class PublishActionBatchesUseCase {
   ) {}
 
   async execute(body: unknown, receivedAt = Date.now()): Promise<PublishedBatches> {
-    const bounds = { minT: this.settings.minSampleT, maxFutureSkewMs: this.settings.maxFutureSkewMs };
     let batches: FleetActionsV1[];
     if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'batches' in body) {
       const list = body.batches;
@@ -35,9 +34,9 @@ export class PublishActionBatchesUseCase {
       if (list.length > MAX_BATCHES_PER_REQUEST) {
         throw new IngestException(IngestErrorCode.TooManySamples, `at most ${MAX_BATCHES_PER_REQUEST} batches per request (got ${list.length})`, '/batches');
       }
-      batches = list.map((b: unknown, i) => guarded(() => validateActionBatch(b, receivedAt, bounds, `/batches/${i}`)));
+      batches = list.map((b: unknown, i) => guarded(() => validateActionBatch(b, receivedAt, this.settings.timeBounds, `/batches/${i}`)));
     } else {
-      batches = [guarded(() => validateActionBatch(body, receivedAt, bounds))];
+      batches = [guarded(() => validateActionBatch(body, receivedAt, this.settings.timeBounds))];
     }
     const total = batches.reduce((n, b) => n + b.samples.length, 0);
     if (total > MAX_SAMPLES_PER_REQUEST) throw new IngestException(IngestErrorCode.TooManySamples, `at most ${MAX_SAMPLES_PER_REQUEST} samples per request (got ${total})`);
