@@ -20,7 +20,8 @@ import { parseScenarioPlan } from '../apps/fleet-sim/src/scenarios/registry';
 import { runFleet } from '../apps/fleet-sim/src/sim/fleet-runner';
 import { embedClip, framesInRange } from '../apps/scorer/src/scoring/frame-embedder';
 import { scoreSegments, segmentSpan } from '../apps/scorer/src/scoring/segment-scorer';
-import { decodeFrames, Limiter } from '@surprisal/video';
+import { Limiter } from '@surprisal/platform';
+import { decodeFrames } from '@surprisal/video';
 import { log, printFigures } from './bench.util';
 
 const VEHICLES = Number(process.env.BENCH_VEHICLES ?? 4);

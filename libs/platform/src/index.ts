@@ -1,2 +1,3 @@
 export * from './bootstrap';
 export * from './health.controller';
+export * from './limiter';

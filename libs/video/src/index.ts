@@ -1,5 +1,4 @@
-// ffmpeg and ffprobe, and what the engine does with video: probe, decode frames, pick the camera, bound concurrent work.
+// ffmpeg and ffprobe, and what the engine does with video: probe, decode frames, pick the camera.
 export * from './ffmpeg';
 export * from './probe';
 export * from './cameras';
-export * from './limiter';

@@ -6,6 +6,7 @@ import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.settings';
 import { ingestMetrics } from '../metrics/ingest.metrics';
 import { SegmentRepository, type DueSegment } from '../repositories/segment.repository';
+import { Limiter } from '@surprisal/platform';
 
 const DUE_PAGE = 200;
 
@@ -39,17 +40,22 @@ export class SegmentAssembler implements OnModuleDestroy {
   private stopped = false;
   private readonly outbox: { event: EngineSegmentsV1; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private sending = false;
-  private active = 0;
-  private readonly slots: (() => void)[] = [];
   /** Segments waiting in a chain, not yet started. */
   private readonly queued = new Set<string>();
+  /**
+   * At most segmentConcurrency emissions at once across drives: each holds a database connection and
+   * some CPU, and the pool is shared with the handlers' writes, which must not queue behind a backlog.
+   */
+  private readonly limiter: Limiter;
 
   constructor(
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
     @Inject(SegmentRepository) private readonly segments: SegmentRepository,
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     @Inject(BUS) private readonly bus: Bus,
-  ) {}
+  ) {
+    this.limiter = new Limiter(settings.segmentConcurrency);
+  }
 
   /** Starts the periodic flush of idle drives (and of anything a previous process left open). */
   start(): void {
@@ -122,7 +128,7 @@ export class SegmentAssembler implements OnModuleDestroy {
     const previous = this.chains.get(segment.driveId) ?? Promise.resolve();
     // Re-read inside the chain: an earlier emission of the same segment may have completed it meanwhile.
     const next = previous.then(() =>
-      this.limited(() => {
+      this.limiter.run(() => {
         this.queued.delete(segment.id);
         return this.emitIfStillDue(segment);
       }),
@@ -133,21 +139,6 @@ export class SegmentAssembler implements OnModuleDestroy {
       if (this.chains.get(segment.driveId) === tail) this.chains.delete(segment.driveId);
     });
     this.track(next);
-  }
-
-  /**
-   * At most segmentConcurrency emissions at once across drives: each holds a database connection and
-   * some CPU, and the pool is shared with the handlers' writes, which must not queue behind a backlog.
-   */
-  private async limited(work: () => Promise<void>): Promise<void> {
-    while (this.active >= this.settings.segmentConcurrency) await new Promise<void>((r) => this.slots.push(r));
-    this.active++;
-    try {
-      await work();
-    } finally {
-      this.active--;
-      this.slots.shift()?.();
-    }
   }
 
   private async emitIfStillDue(candidate: DueSegment): Promise<void> {

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { BLOB_STORE, type BlobStore } from '@surprisal/storage';
-import { Limiter, primaryCamera } from '@surprisal/video';
+import { Limiter } from '@surprisal/platform';
+import { primaryCamera } from '@surprisal/video';
 import { MINER_SETTINGS, type MinerSettings } from '../miner.settings';
 import { EdgeCaseThumbnailRepository, type ThumbnailSource } from '../repositories/edge-case-thumbnail.repository';
 import { renderFrameStrip, stripFrameIndexes } from './frame-strip';
