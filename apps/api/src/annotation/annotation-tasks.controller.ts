@@ -1,23 +1,15 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@surprisal/auth';
-import { AnnotationException } from './annotation.exception';
+import { AnnotationExceptionFilter } from './annotation.exception';
 import { AnnotationTasksService } from './annotation-tasks.service';
 import { AuditEntryDto, ClaimDto, ExportQuery, ImportResultDto, RenewDto, ReviewDto, SubmitLabelDto, SubmitResultDto, TaskDto } from './dtos/annotation.dto';
 import { labelStudioConfig, type LabelStudioTask } from './label-studio.mapper';
 import { LabelStudioService } from './label-studio.service';
 
-/** Maps the context's exception to HTTP (404 / 409); anything else propagates as is. */
-async function http<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    throw err instanceof AnnotationException ? err.toHttp() : err;
-  }
-}
-
 @ApiTags('annotation')
+@UseFilters(AnnotationExceptionFilter)
 @ApiBearerAuth()
 @Controller('v1/annotation-tasks')
 export class AnnotationTasksController {
@@ -43,7 +35,7 @@ export class AnnotationTasksController {
   @ApiOkResponse({ type: TaskDto })
   @ApiConflictResponse({ description: 'You no longer hold the lease.' })
   renew(@CurrentPrincipal() who: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RenewDto): Promise<TaskDto> {
-    return http(this.tasks.renew(who, id, body.leaseSeconds));
+    return this.tasks.renew(who, id, body.leaseSeconds);
   }
 
   @Post(':id/submit')
@@ -52,7 +44,7 @@ export class AnnotationTasksController {
   @ApiOkResponse({ type: SubmitResultDto, description: 'Submitting the same label again changes nothing.' })
   @ApiConflictResponse({ description: 'Not your lease, or already reviewed.' })
   submit(@CurrentPrincipal() who: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: SubmitLabelDto): Promise<SubmitResultDto> {
-    return http(this.tasks.submit(who, id, body));
+    return this.tasks.submit(who, id, body);
   }
 
   @Post(':id/review')
@@ -61,14 +53,14 @@ export class AnnotationTasksController {
   @ApiOkResponse({ type: TaskDto })
   @ApiConflictResponse({ description: 'The task has no submission to review.' })
   review(@CurrentPrincipal() who: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReviewDto): Promise<TaskDto> {
-    return http(this.tasks.review(who, id, body.decision, body.notes));
+    return this.tasks.review(who, id, body.decision, body.notes);
   }
 
   @Get(':id/audit')
   @Roles('engineer')
   @ApiOkResponse({ type: [AuditEntryDto], description: 'Every label change: who, when, before, after.' })
   audit(@Param('id', new ParseUUIDPipe()) id: string): Promise<AuditEntryDto[]> {
-    return http(this.tasks.auditTrail(id));
+    return this.tasks.auditTrail(id);
   }
 
   @Get('export/label-studio')

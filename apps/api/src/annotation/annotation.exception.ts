@@ -1,4 +1,5 @@
-import { ConflictException, NotFoundException, type HttpException } from '@nestjs/common';
+import { Catch, ConflictException, NotFoundException, type ArgumentsHost, type ExceptionFilter, type HttpException } from '@nestjs/common';
+import { type FastifyReply } from 'fastify';
 
 export enum AnnotationErrorCode {
   TaskNotFound = 'task_not_found',
@@ -17,15 +18,25 @@ export class AnnotationException extends Error {
     this.name = 'AnnotationException';
   }
 
+  /** The same body as the ingest routes' errors: `{ statusCode, error: <code>, message }`. */
   toHttp(): HttpException {
-    const body = { code: this.code, message: this.message };
+    const body = { error: this.code, message: this.message };
     switch (this.code) {
       case AnnotationErrorCode.TaskNotFound:
-        return new NotFoundException(body);
+        return new NotFoundException({ statusCode: 404, ...body });
       case AnnotationErrorCode.LeaseNotHeld:
       case AnnotationErrorCode.AlreadyReviewed:
       case AnnotationErrorCode.NotSubmitted:
-        return new ConflictException(body);
+        return new ConflictException({ statusCode: 409, ...body });
     }
+  }
+}
+
+/** Every route of the annotation controller answers an AnnotationException with its HTTP status. */
+@Catch(AnnotationException)
+export class AnnotationExceptionFilter implements ExceptionFilter {
+  catch(exception: AnnotationException, host: ArgumentsHost): void {
+    const http = exception.toHttp();
+    void host.switchToHttp().getResponse<FastifyReply>().status(http.getStatus()).send(http.getResponse());
   }
 }

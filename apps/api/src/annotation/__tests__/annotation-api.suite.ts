@@ -51,6 +51,8 @@ export function describeAnnotationApi(backend: 'pglite' | 'postgres'): void {
       expect(taken.id).toBe(first.id);
       const late = await submit(t.keys.annotator, first.id, { scenarioType: 'cut_in', validity: 'real_event' });
       expect(late.status).toBe(409);
+      // The same error body as every other route: status, machine-readable code, words.
+      expect(late.body).toMatchObject({ statusCode: 409, error: 'lease_not_held' });
       const renewed = await t.call('POST', `/v1/annotation-tasks/${first.id}/renew`, t.keys.engineer, { leaseSeconds: 600 });
       expect(renewed.status).toBe(200);
       expect(Date.parse((renewed.body as Task).leaseExpiresAt!)).toBeGreaterThan(Date.now() + 500_000);
@@ -137,6 +139,8 @@ export function describeAnnotationApi(backend: 'pglite' | 'postgres'): void {
     it('answers 204 when the queue is empty and 404 for unknown tasks', async () => {
       expect((await t.call('POST', '/v1/annotation-tasks/claim', annotators[5], { queue: 'safety' })).status).toBe(204);
       expect((await submit(annotators[5], '00000000-0000-4000-8000-000000000000', { scenarioType: 'cut_in', validity: 'real_event' })).status).toBe(404);
+      const audit = await t.call('GET', '/v1/annotation-tasks/00000000-0000-4000-8000-000000000000/audit', t.keys.engineer);
+      expect({ status: audit.status, body: audit.body }).toMatchObject({ status: 404, body: { statusCode: 404, error: 'task_not_found' } });
     });
   });
 }
