@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
 import { type DbConfig } from '@surprisal/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -16,6 +17,20 @@ export function redactUrl(url: string): string {
   } catch {
     return '<malformed url>';
   }
+}
+
+/** What Database.query needs of node-postgres' pool (TypeORM's PostgresDriver.master). */
+interface PgPool {
+  query(config: { text: string; values: unknown[]; name: string }): Promise<{ rows: unknown[] }>;
+}
+
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on each connection (PostgreSQL only), so a hot query is parsed and
+   * planned once per connection, not per call. Only for statements whose text comes from a small
+   * fixed set (each distinct text stays prepared for the connection's life); values always vary freely.
+   */
+  prepare?: boolean;
 }
 
 /** Raw SQL inside a transaction (rows for every command, as Database.query). */
@@ -40,6 +55,8 @@ async function rowsOf<T>(runner: QueryRunner, sql: string, params: unknown[]): P
  */
 export class Database {
   private readonly logger = new Logger('Database');
+  /** Prepared statement names by statement text: a digest, so one name never meets two texts. */
+  private readonly statementNames = new Map<string, string>();
 
   private constructor(
     readonly config: DbConfig,
@@ -123,12 +140,28 @@ export class Database {
   }
 
   /** Raw SQL with positional parameters ($1, $2…); the same text runs on both backends. */
-  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
+    if (options.prepare && this.config.kind === 'postgres') return this.prepared<T>(sql, params);
     const runner = this.dataSource.createQueryRunner();
     try {
       return await rowsOf<T>(runner, sql, params);
     } finally {
       await runner.release();
+    }
+  }
+
+  /** Straight to the pool by name (TypeORM's query runner cannot name a statement); errors as TypeORM raises them. */
+  private async prepared<T>(sql: string, params: unknown[]): Promise<T[]> {
+    let name = this.statementNames.get(sql);
+    if (!name) {
+      name = `s_${createHash('sha1').update(sql).digest('hex')}`;
+      this.statementNames.set(sql, name);
+    }
+    const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
+    try {
+      return (await pool.query({ text: sql, values: params, name })).rows as T[];
+    } catch (err) {
+      throw new QueryFailedError(sql, params, err as Error);
     }
   }
 

@@ -76,6 +76,8 @@ export class EdgeCasesRepository {
              ORDER BY ${key} DESC, e.id DESC LIMIT ${bind(q.limit + 1)}) s
        ORDER BY ${field} DESC, s.id DESC`,
       params,
+      // One text per combination of filters in use: a small set, each parsed and planned once per connection.
+      { prepare: true },
     );
   }
 
@@ -83,6 +85,7 @@ export class EdgeCasesRepository {
     const [row] = await this.db.query<EdgeCaseRow & { reasons: Record<string, unknown>[]; thumbnail_uri: string | null }>(
       `SELECT ${SUMMARY}, e.id, e.drive_id, e.model_version_id, e.start_t, e.end_t, e.peak_t, e.reasons, e.thumbnail_uri ${FROM} WHERE e.id = $1`,
       [id],
+      { prepare: true },
     );
     return row;
   }
@@ -93,6 +96,7 @@ export class EdgeCasesRepository {
       `SELECT start_t, end_t, total, p_value, components, triggers, series FROM window_scores
        WHERE drive_id = $1 AND model_version_id = $2 AND start_t >= $3 AND start_t <= $4 ORDER BY start_t`,
       [e.drive_id, e.model_version_id, Number(e.start_t) - contextMs, Number(e.end_t) + contextMs],
+      { prepare: true },
     );
   }
 

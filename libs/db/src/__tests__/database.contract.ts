@@ -35,6 +35,26 @@ export function describeDatabaseContract(name: string, open: () => Promise<Datab
       expect(b[0].day).toMatch(/^"2026-01-01T23:30:00(\.0+)?\+00:00"$/);
     });
 
+    it('answers a prepared query as a plain one, with other values on each call, and fails it the same way', async () => {
+      const sql = `SELECT $1::int + 1 AS n, $2::text AS s`;
+      for (const [n, s] of [[1, 'a'], [41, 'b'], [7, 'c']] as const) {
+        expect(await db.query(sql, [n, s], { prepare: true })).toEqual(await db.query(sql, [n, s]));
+        expect(await db.query<{ n: number; s: string }>(sql, [n, s], { prepare: true })).toEqual([{ n: n + 1, s }]);
+      }
+      const bad = `SELECT 1 / $1::int AS x`;
+      const failure = (run: Promise<unknown>): Promise<Error & { code?: string }> => run.then(() => new Error('no error'), (e: unknown) => e as Error & { code?: string });
+      const plain = await failure(db.query(bad, [0]));
+      const prepared = await failure(db.query(bad, [0], { prepare: true }));
+      expect(prepared).toBeInstanceOf(plain.constructor);
+      expect([prepared.code, prepared.message]).toEqual([plain.code, plain.message]);
+      expect(prepared.code).toBe('22012'); // division_by_zero
+      if (db.config.kind === 'postgres') {
+        // A named statement, kept on its connection (an unnamed one is not listed there).
+        const mine = `SELECT statement FROM pg_prepared_statements WHERE statement LIKE $1`;
+        expect(await db.query(mine, ['%pg_prepared_statements%'], { prepare: true })).toEqual([{ statement: mine }]);
+      }
+    });
+
     it('stores an action batch once however often it is delivered (unique constraint, not code)', async () => {
       await db.repository(VehicleEntity).save({ id: 'veh-1' });
       await db.repository(DriveEntity).save({ id: 'drive-1', vehicleId: 'veh-1' });
