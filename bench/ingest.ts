@@ -7,6 +7,8 @@
  * Also the CPU spent per 1000 samples over the same window, by this process (the ingest app) and by
  * PostgreSQL's backends serving the test database (read from /proc; absent where that is unreadable):
  * on a shared machine these move far less with other load than samples/s does.
+ * A third pass parses and schema-validates each message and stores nothing: the least any conforming
+ * consumer does, so its ratio to raw bounds the ingest ratio on this machine.
  * Last line: {"samplesPerSec":…,"rawConsumePerSec":…,"ratio":…}
  */
 import { readFileSync } from 'node:fs';
@@ -18,7 +20,9 @@ import { Database } from '@surprisal/db';
 import { createHttpApp } from '@surprisal/platform';
 import { createTestDatabase, uniqueSuffix } from '@surprisal/testing';
 import { IngestModule } from '../apps/ingest/src/ingest.module';
+import { loadIngestSettings } from '../apps/ingest/src/ingest.settings';
 import { ingestMetrics, metricsRegistry } from '../apps/ingest/src/metrics/ingest.metrics';
+import { parseJson, validateActionBatch } from '../apps/ingest/src/validation/fleet-message.validation';
 import { loadServiceEnv, log, printFigures } from './bench.util';
 
 const VEHICLES = Number(process.env.BENCH_VEHICLES ?? 100);
@@ -65,6 +69,33 @@ async function backendTicks(db: Database): Promise<Map<number, number>> {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Samples/s of a fresh consumer group reading every message of `topic` through the bus, `work` run on each value. */
+async function consumeRate(bus: KafkaBus, topic: string, groupId: string, expected: number, work: (value: Buffer) => void): Promise<number> {
+  let messages = 0;
+  let first = 0;
+  let firstCount = 0;
+  let last = 0;
+  const consumer = await bus.subscribe({
+    groupId,
+    topics: [topic],
+    handler: (b) => {
+      for (const m of b.messages) work(m.value);
+      messages += b.messages.length;
+      if (first === 0) {
+        // Timed from the end of the first handler call, like the ingest figure.
+        first = performance.now();
+        firstCount = messages;
+      }
+      last = performance.now();
+      return Promise.resolve();
+    },
+  });
+  while (messages < expected) await wait(20);
+  await consumer.close();
+  log(`${groupId}: ${messages} messages in ${((last - first) / 1000).toFixed(2)} s`);
+  return ((messages - firstCount) * SAMPLES_PER_BATCH) / ((last - first) / 1000);
+}
+
 async function main(): Promise<void> {
   loadServiceEnv();
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
@@ -84,28 +115,14 @@ async function main(): Promise<void> {
   }
 
   // 1. Raw: the same messages through the bus (kafkajs fetch + commit per chunk), handler does nothing.
-  let rawMessages = 0;
-  let rawFirst = 0;
-  let rawFirstCount = 0;
-  let rawLast = 0;
-  const raw = await bus.subscribe({
-    groupId: `bench-raw-${run}`,
-    topics: [topic],
-    handler: (b) => {
-      rawMessages += b.messages.length;
-      if (rawFirst === 0) {
-        // Timed from the end of the first handler call, like the ingest figure below.
-        rawFirst = performance.now();
-        rawFirstCount = rawMessages;
-      }
-      rawLast = performance.now();
-      return Promise.resolve();
-    },
+  const rawConsumePerSec = await consumeRate(bus, topic, `bench-raw-${run}`, batches.length, () => undefined);
+  // 1b. The least any conforming consumer does: parse and schema-validate each message, store nothing.
+  // Its ratio to raw is the ceiling of the ingest ratio on this machine, before any storage.
+  const bounds = loadIngestSettings(process.env).timeBounds;
+  const validateOnlyPerSec = await consumeRate(bus, topic, `bench-validate-${run}`, batches.length, (value) => {
+    validateActionBatch(parseJson(value), Date.now(), bounds);
   });
-  while (rawMessages < batches.length) await wait(20);
-  await raw.close();
-  const rawConsumePerSec = ((rawMessages - rawFirstCount) * SAMPLES_PER_BATCH) / ((rawLast - rawFirst) / 1000);
-  log(`raw consume: ${rawMessages} messages in ${((rawLast - rawFirst) / 1000).toFixed(2)} s`);
+  log(`parse + validate only: ${Math.round(validateOnlyPerSec)} samples/s (ratio ${(validateOnlyPerSec / rawConsumePerSec).toFixed(3)})`);
 
   // 2. Ingest: the real consumer into a fresh database; measured from the first durable batch to the last.
   const database = await createTestDatabase();
@@ -151,6 +168,8 @@ async function main(): Promise<void> {
       samplesPerSec: Math.round(samplesPerSec),
       rawConsumePerSec: Math.round(rawConsumePerSec),
       ratio: Number((samplesPerSec / rawConsumePerSec).toFixed(3)),
+      validateOnlyPerSec: Math.round(validateOnlyPerSec),
+      validateOnlyRatio: Number((validateOnlyPerSec / rawConsumePerSec).toFixed(3)),
       batches: batches.length,
       samples: totalSamples,
       samplesPerBatch: SAMPLES_PER_BATCH,
