@@ -65,11 +65,12 @@ export class ActionBatchRepository {
          RETURNING vehicle_id, drive_id, first_t, last_t, sample_count
        ),
        d AS (
-         INSERT INTO drives (id, vehicle_id, first_t, last_t, sample_count)
-         SELECT drive_id, min(vehicle_id), min(first_t), max(last_t), sum(sample_count) FROM ins GROUP BY drive_id ORDER BY drive_id
+         INSERT INTO drives (id, vehicle_id, first_t, last_t, sample_count, max_batch_span_ms)
+         SELECT drive_id, min(vehicle_id), min(first_t), max(last_t), sum(sample_count), max(last_t - first_t) FROM ins GROUP BY drive_id ORDER BY drive_id
          ON CONFLICT ON CONSTRAINT pk_drives DO UPDATE
          SET first_t = LEAST(drives.first_t, EXCLUDED.first_t), last_t = GREATEST(drives.last_t, EXCLUDED.last_t),
-             sample_count = drives.sample_count + EXCLUDED.sample_count, updated_at = now()
+             sample_count = drives.sample_count + EXCLUDED.sample_count, updated_at = now(),
+             max_batch_span_ms = GREATEST(drives.max_batch_span_ms, EXCLUDED.max_batch_span_ms)
        ),
        dirty AS (
          -- New data makes a segment dirty: open, and its revision moves so a racing emission cannot mark it complete.

@@ -107,7 +107,8 @@ export class SegmentRepository {
        FROM action_segments s JOIN drives d ON d.id = s.drive_id
        CROSS JOIN LATERAL (
          SELECT string_agg(b.samples, ''::bytea ORDER BY b.seq, b.id) AS samples, array_agg(length(b.samples) ORDER BY b.seq, b.id) AS sizes
-         FROM action_batches b WHERE b.drive_id = s.drive_id AND b.first_t < s.end_t AND b.last_t >= s.start_t
+         -- Both bounds on the (drive_id, first_t) index: no batch of this drive spans more than max_batch_span_ms.
+         FROM action_batches b WHERE b.drive_id = s.drive_id AND b.first_t < s.end_t AND b.first_t >= s.start_t - d.max_batch_span_ms AND b.last_t >= s.start_t
        ) b
        WHERE s.id = $2 AND s.status = 'open' AND (d.last_t >= s.end_t OR d.updated_at <= now() - $1::integer * interval '1 millisecond')`,
       [idleMs, id],
