@@ -632,7 +632,7 @@ s3_start() {
       ensure_port_free s3-console "$S3_CONSOLE_PORT"
       log "s3: starting MinIO on $HOST:$S3_PORT (console $HOST:$S3_CONSOLE_PORT)"
       MINIO_ROOT_USER="$S3_ACCESS_KEY" MINIO_ROOT_PASSWORD="$S3_SECRET_KEY" MINIO_SITE_REGION="$S3_REGION" \
-      MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off MINIO_BROWSER_REDIRECT=off \
+      MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off MINIO_BROWSER_REDIRECT=off MINIO_SCANNER_SPEED=slowest \
         setsid "$MINIO_BIN" server --anonymous --address "$HOST:$S3_PORT" \
         --console-address "$HOST:$S3_CONSOLE_PORT" "$S3_DATA" >"$S3_LOG" 2>&1 </dev/null 9>&- &
       echo $! >"$S3_PID"
