@@ -5,7 +5,8 @@ import { EnvReader, type Env } from './env-reader';
 export const ROLES = ['api', 'ingest', 'scorer', 'miner', 'sim'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type DbConfig = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
+/** poolSize: connections per process (PostgreSQL); each API request runs one query, so about twice the cores suits an api-only process. */
+export type DbConfig = { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dir: string };
 export type BusConfig = { kind: 'kafka'; brokers: string[]; clientId: string } | { kind: 'memory' };
 export type StorageConfig =
   | {
@@ -44,6 +45,8 @@ export interface EngineConfig {
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 const MIN_SECRET_LENGTH = 24;
+/** PostgreSQL connections per process: the ingest handlers and segment emissions (4 + 4 by default) share them. */
+export const DEFAULT_POOL_SIZE = 10;
 
 /** Reads and validates the environment; throws ConfigError listing each problem. */
 export function loadConfig(env: Env = process.env): EngineConfig {
@@ -65,7 +68,8 @@ export function loadConfig(env: Env = process.env): EngineConfig {
   if (!logLevel) read.problem(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')} (got "${rawLevel}")`);
 
   const dbUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const db: DbConfig = dbUrl ? { kind: 'postgres', url: dbUrl } : { kind: 'pglite', dir: resolve(dataDir, 'pglite') };
+  const poolSize = read.int('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1, 1_000);
+  const db: DbConfig = dbUrl ? { kind: 'postgres', url: dbUrl, poolSize } : { kind: 'pglite', dir: resolve(dataDir, 'pglite') };
 
   let bus: BusConfig = { kind: 'memory' };
   const brokers = read.str('KAFKA_BROKERS');

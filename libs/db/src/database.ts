@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
-import { type DbConfig } from '@surprisal/config';
+import { DEFAULT_POOL_SIZE, type DbConfig } from '@surprisal/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { pglitePgModule } from './pglite-pool';
@@ -80,7 +80,7 @@ export class Database {
         ? new DataSource({
             ...common,
             url: config.url,
-            poolSize: 10,
+            poolSize: config.poolSize ?? DEFAULT_POOL_SIZE,
             connectTimeoutMS: 5000,
             applicationName: 'surprisal',
             // Sessions in UTC, as PGlite's are: days in stats and timestamps rendered by SQL do not depend on the server's zone.

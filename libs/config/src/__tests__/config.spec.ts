@@ -34,7 +34,8 @@ describe('loadConfig', () => {
       S3_SECRET_ACCESS_KEY: 'secret',
       SURPRISAL_ROLES: 'ingest,scorer',
     });
-    expect(c.db).toEqual({ kind: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/db' });
+    expect(c.db).toEqual({ kind: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/db', poolSize: 10 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://h/db', DATABASE_POOL_SIZE: '4' }).db).toEqual({ kind: 'postgres', url: 'postgres://h/db', poolSize: 4 });
     expect(c.bus).toEqual({ kind: 'kafka', brokers: ['127.0.0.1:9092', 'kafka-2:9092'], clientId: 'surprisal' });
     expect(c.storage).toMatchObject({ kind: 's3', bucket: 'surprisal', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true });
     expect([...c.roles]).toEqual(['ingest', 'scorer']);
@@ -48,8 +49,10 @@ describe('loadConfig', () => {
       S3_ENDPOINT: 'http://127.0.0.1:9000',
       SURPRISAL_ROLES: 'api,teleport',
       LOG_LEVEL: 'loud',
+      DATABASE_POOL_SIZE: '0',
     });
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
+    expect(problems.join('\n')).toMatch(/DATABASE_POOL_SIZE/);
     expect(problems.join('\n')).toMatch(/PORT: must be an integer/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL: must be a postgres/);
     expect(problems.join('\n')).toMatch(/KAFKA_BROKERS: .*no-port/);
