@@ -403,9 +403,11 @@ kafka_format() {
     >"$KAFKA_ROOT/format.log" 2>&1 || fail_service kafka "$KAFKA_ROOT/format.log" "StorageTool format failed"
 }
 
+# The pid file's process is a broker (not a reused pid). No pipe: under pipefail, `tr | grep -q` can fail
+# on SIGPIPE when grep exits first.
 kafka_pid_ok() {
   local pid; pid="$(read_pid "$KAFKA_PID")"
-  pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka'
+  pid_alive "$pid" && grep -qa 'kafka\.Kafka' "/proc/$pid/cmdline" 2>/dev/null
 }
 
 # run a Kafka CLI tool (org.apache.kafka.tools.*) from the cached jars, quiet logging
@@ -451,7 +453,8 @@ kafka_warm_coordinators() {
 kafka_wait_ready() {
   local deadline=$((SECONDS + READY_TIMEOUT))
   while ((SECONDS < deadline)); do
-    kafka_pid_ok || fail_service kafka "$KAFKA_LOG" "broker process exited during startup"
+    # Alive is enough for the process just started: until its exec it still shows this shell's command line.
+    pid_alive "$(read_pid "$KAFKA_PID")" || fail_service kafka "$KAFKA_LOG" "broker process exited during startup"
     if port_open "$KAFKA_PORT" && kafka_metadata_ok; then
       kafka_warm_coordinators
       return 0
@@ -573,7 +576,7 @@ s3rver_ensure() {
 
 s3_pid_ok() {
   local pid; pid="$(read_pid "$S3_PID")"
-  pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE 'minio|s3rver'
+  pid_alive "$pid" && grep -qaE 'minio|s3rver' "/proc/$pid/cmdline" 2>/dev/null
 }
 
 # signed S3 request (empty body) with curl's built-in SigV4; curl 7.88 does not add
@@ -596,7 +599,7 @@ s3_ready() {
 s3_wait_ready() {
   local deadline=$((SECONDS + READY_TIMEOUT)) why=""
   while ((SECONDS < deadline)); do
-    s3_pid_ok || { why="server process exited during startup"; break; }
+    pid_alive "$(read_pid "$S3_PID")" || { why="server process exited during startup"; break; } # as for Kafka: alive is enough here
     s3_ready && return 0
     sleep 0.3
   done
