@@ -16,7 +16,7 @@
  */
 import { Readable } from 'node:stream';
 import { defaultModelDir, LoadedModel, parseDevices } from '@surprisal/inference';
-import { findPeaks, SurpriseCalibrator } from '@surprisal/surprise';
+import { COMPONENTS, findPeaks, SurpriseCalibrator, type Component } from '@surprisal/surprise';
 import { Rng } from '../apps/fleet-sim/src/core/rng';
 import { MemorySink } from '../apps/fleet-sim/src/outputs/memory.sink';
 import { parseScenarioPlan, SCENARIO_TYPES } from '../apps/fleet-sim/src/scenarios/registry';
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
 
   const positives = labels.filter(Boolean).length;
   // Which component carries the signal (diagnostics, before the figures).
-  const comp = (c: 'nllLateral' | 'nllLongitudinal' | 'latent' | 'disagreement') => fmtN(auroc(ranked.map((s) => s.w.components[c] ?? Number.NEGATIVE_INFINITY), labels));
+  const comp = (c: Component) => fmtN(auroc(ranked.map((s) => s.w.components[c] ?? Number.NEGATIVE_INFINITY), labels));
   if (process.env.EVAL_DIAGNOSTICS) {
     const zs = (f: (z: Record<string, number | undefined>) => number) => fmtN(auroc(ranked.map((s) => f(s.z)), labels));
     const pos = (x: number | undefined) => Math.max(0, x ?? 0);
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     }
     console.log(`local-baseline AUROC: ${fmtN(auroc(ranked.map((s) => local.get(s)!), labels))}`);
   }
-  console.log(`component AUROC: nllLateral ${comp('nllLateral')}, nllLongitudinal ${comp('nllLongitudinal')}, latent ${comp('latent')}, disagreement ${comp('disagreement')}`);
+  console.log(`component AUROC: ${COMPONENTS.map((c) => `${c} ${comp(c)}`).join(', ')}`);
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : ' n/a');
   console.log(`eval:mining seed ${o.seed}: ${o.vehicles} vehicles × ${o.minutes} min${o.video ? ' with video' : ', actions only'}; ${fleet.truth.length} injected events (${[...perType].map(([n, e]) => `${n} ${e.events}`).join(', ')})`);
   console.log(`${scored.length} windows, ${positives} overlap an event of a type the model never saw${familiar.length ? `, ${scored.length - ranked.length} only seen types (left out of AUROC)` : ''}; simulation ${(simMs / 1000).toFixed(0)} s, scoring ${((Date.now() - began - simMs) / 1000).toFixed(0)} s`);

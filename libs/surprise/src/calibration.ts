@@ -1,7 +1,21 @@
-/** The surprise components kept apart so a reviewer sees why (window_scores.components). */
-export const COMPONENTS = ['nllLateral', 'nllLongitudinal', 'latent', 'disagreement'] as const;
+/**
+ * The surprise components kept apart so a reviewer sees why (window_scores.components): action NLL (lateral,
+ * longitudinal), latent prediction error, ensemble disagreement, and two data-quality signals the predictor
+ * cannot see: sensorGap, the share of the window's horizon where the vehicle reported no samples, and
+ * sensorMismatch, how far (m/s) the speed signal strays from the integrated acceleration over the horizon.
+ */
+export const COMPONENTS = ['nllLateral', 'nllLongitudinal', 'latent', 'disagreement', 'sensorGap', 'sensorMismatch'] as const;
 export type Component = (typeof COMPONENTS)[number];
 export type ComponentValues = Partial<Record<Component, number>>;
+
+/**
+ * Least robust scale per component, in the component's own units. sensorGap is 0 in almost every window of
+ * a healthy fleet (median and MAD 0), so without a floor one missing step would be millions of σ; its unit is
+ * one grid step of a 20-step horizon (0.05), so its z counts missing steps beyond the fleet's typical.
+ * sensorMismatch is near 0 where speed and acceleration agree closely (simulated or well-filtered data); 0.1 m/s,
+ * about the resolution and lag of a vehicle's speed signal, keeps sensor noise from reading as a fault.
+ */
+export const MIN_SCALE: ComponentValues = { sensorGap: 0.05, sensorMismatch: 0.1 };
 
 /**
  * The most recent `capacity` values of one score (a ring buffer): the fleet's recent distribution
@@ -59,12 +73,12 @@ export class RecentValues {
     return i + 1 < s.length ? s[i] + (s[i + 1] - s[i]) * (pos - i) : s[i];
   }
 
-  /** Median and robust scale (1.4826 · MAD, floored so a constant history does not divide by zero). */
-  centre(): { median: number; scale: number } {
+  /** Median and robust scale (1.4826 · MAD, floored at `minScale` and so that a constant history does not divide by zero). */
+  centre(minScale = 0): { median: number; scale: number } {
     const median = this.quantile(0.5);
     const dev = this.sorted().map((v) => Math.abs(v - median)).sort((a, b) => a - b);
     const mad = dev.length ? dev[Math.floor((dev.length - 1) / 2)] : Number.NaN;
-    return { median, scale: Math.max(1.4826 * mad, 1e-6, Math.abs(median) * 1e-3) };
+    return { median, scale: Math.max(1.4826 * mad, 1e-6, Math.abs(median) * 1e-3, minScale) };
   }
 
   toJSON(): { values: number[]; next: number } {
@@ -80,16 +94,21 @@ export function normalTail(z: number): number {
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
 
+/** How raws are combined from z-scores; a saved state whose totals were combined otherwise keeps its components only. */
+export const COMBINATION = 'sqrt-sum-v1';
+
 export interface CalibrationState {
   components: Partial<Record<Component, { values: number[]; next: number }>>;
   total: { values: number[]; next: number } | undefined;
   seen: number;
+  /** COMBINATION of the saved totals (absent: the former largest-z raw). */
+  combination?: string;
 }
 
 export interface CalibratedScore {
   /** Robust z of each present component against its recent distribution. */
   z: ComponentValues;
-  /** The combined raw evidence: the largest component z (so one channel's surprise is not diluted). */
+  /** The combined raw evidence of the component z-scores (combineEvidence). */
   raw: number;
   /** The calibrated total: robust z of raw against the recent raws of this model version. */
   total: number;
@@ -97,18 +116,38 @@ export interface CalibratedScore {
   pValue: number;
 }
 
-/** Robust z of each component against its centre, and the largest of them (0 when none). */
+/** Components measured in squared units (NLL ∝ miss², latent error a squared distance, disagreement a variance). */
+const SQUARED: ReadonlySet<Component> = new Set(['nllLateral', 'nllLongitudinal', 'latent', 'disagreement']);
+
+/**
+ * The combined evidence of a window's component z-scores: Σ √max(z, 0) over the squared components plus
+ * max(z, 0) of the linear ones (sensorGap, a share of the horizon; sensorMismatch, m/s). The action NLL grows
+ * with the square of a miss in standard deviations, the latent error is a squared distance and disagreement a
+ * variance, so their z-scores are heavy-tailed; the square root puts every component on a linear scale (σ of a
+ * miss, a distance, a spread, missing steps, m/s). Summing lets components that agree (the driver braked, the
+ * scene changed, the members disagree) add up, where taking the largest let one channel's outlier (a braking
+ * onset the predictor did not foresee) outrank a window that is surprising in every respect. Components at or
+ * below typical add nothing.
+ */
+export function combineEvidence(z: ComponentValues): number {
+  let raw = 0;
+  for (const c of COMPONENTS) {
+    const v = z[c];
+    if (v !== undefined && v > 0) raw += SQUARED.has(c) ? Math.sqrt(v) : v;
+  }
+  return raw;
+}
+
+/** Robust z of each component against its centre, and their combined evidence (0 when none). */
 function zRaw(w: ComponentValues, centres: Partial<Record<Component, { median: number; scale: number }>>): { z: ComponentValues; raw: number } {
   const z: ComponentValues = {};
-  let raw = Number.NEGATIVE_INFINITY;
   for (const c of COMPONENTS) {
     const v = w[c];
     const centre = centres[c];
     if (v === undefined || !Number.isFinite(v) || !centre) continue;
     z[c] = (v - centre.median) / centre.scale;
-    raw = Math.max(raw, z[c]);
   }
-  return { z, raw: Number.isFinite(raw) ? raw : 0 };
+  return { z, raw: combineEvidence(z) };
 }
 
 /**
@@ -133,7 +172,7 @@ export class SurpriseCalibrator {
     readonly minReference = 256,
   ) {
     this.components = Object.fromEntries(COMPONENTS.map((c) => [c, new RecentValues(capacity, state?.components[c])])) as Record<Component, RecentValues>;
-    this.totals = new RecentValues(capacity, state?.total);
+    this.totals = new RecentValues(capacity, state?.combination === COMBINATION ? state.total : undefined);
     this.seenCount = state?.seen ?? 0;
   }
 
@@ -157,7 +196,7 @@ export class SurpriseCalibrator {
 
   /** Each component's recent centre; undefined for a component never seen (no z for it). */
   private centres(): Partial<Record<Component, { median: number; scale: number }>> {
-    return Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].centre()]));
+    return Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].centre(MIN_SCALE[c])]));
   }
 
   /** Scores without learning (evaluation, explanations). */
@@ -182,6 +221,7 @@ export class SurpriseCalibrator {
       components: Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].toJSON()])),
       total: this.totals.toJSON(),
       seen: this.seenCount,
+      combination: COMBINATION,
     };
   }
 }

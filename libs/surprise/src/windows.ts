@@ -51,3 +51,55 @@ export function planWindows(grid: Grid, segment: { startT: number; endT: number 
   }
   return plans;
 }
+
+/**
+ * Share of a window's horizon (grid steps nowIdx+1 … nowIdx+horizonSteps) where `channel` is absent inside the
+ * drive: a step counts only when the channel is present again at some later grid step, so a drive (or the data
+ * so far) that simply ends is not a gap, while a logger that stopped reporting for a while is. Resampling
+ * leaves such a gap absent (model-io.v1 "timing") and the action NLL averages over present elements only, so
+ * without this a sensor gap is invisible to the surprise score. 0 when the whole horizon is present.
+ */
+export function horizonGapShare(grid: Grid, nowIdx: number, horizonSteps: number, channel: string): number {
+  const c = grid.channels.indexOf(channel);
+  if (c < 0) throw new Error(`horizonGapShare: the grid lacks the channel ${channel}`);
+  const C = grid.channels.length;
+  const present = (k: number) => grid.mask[k * C + c] === 1;
+  let lastPresent = -1;
+  for (let k = grid.steps - 1; k > nowIdx; k--) {
+    if (present(k)) {
+      lastPresent = k;
+      break;
+    }
+  }
+  let gaps = 0;
+  const end = Math.min(nowIdx + horizonSteps, grid.steps - 1);
+  for (let k = nowIdx + 1; k <= end; k++) if (k < lastPresent && !present(k)) gaps++;
+  return horizonSteps > 0 ? gaps / horizonSteps : 0;
+}
+
+/**
+ * How far a window's speed signal strays from what its acceleration signal says, over the horizon: the largest
+ * |(v(now+j) − v(now)) − ∫ₙₒᵥ^{now+j} a dt| (m/s, trapezoids over the grid) for j = 1 … horizonSteps, stopping at the first
+ * step where either is absent. Two sensors measure the same motion (wheel speed, accelerometer), so on a healthy
+ * vehicle this stays near the fleet's usual small drift; a frozen or stuck speed signal while the vehicle brakes or
+ * accelerates (which the predictor, reading the same frozen speed, takes for calm driving) makes it large. NaN when
+ * the grid lacks either channel or either is absent at now or the step after.
+ */
+export function speedAccelMismatch(grid: Grid, nowIdx: number, horizonSteps: number, speed = 'speed', accel = 'accel'): number {
+  const cv = grid.channels.indexOf(speed);
+  const ca = grid.channels.indexOf(accel);
+  if (cv < 0 || ca < 0) return Number.NaN;
+  const C = grid.channels.length;
+  const ok = (k: number) => k >= 0 && k < grid.steps && grid.mask[k * C + cv] === 1 && grid.mask[k * C + ca] === 1;
+  if (!ok(nowIdx)) return Number.NaN;
+  const dt = grid.stepMs / 1000;
+  const v0 = grid.values[nowIdx * C + cv];
+  let integral = 0;
+  let worst = Number.NaN;
+  for (let k = nowIdx + 1; k <= nowIdx + horizonSteps && ok(k); k++) {
+    integral += ((grid.values[(k - 1) * C + ca] + grid.values[k * C + ca]) / 2) * dt;
+    const miss = Math.abs(grid.values[k * C + cv] - v0 - integral);
+    worst = Number.isNaN(worst) ? miss : Math.max(worst, miss);
+  }
+  return worst;
+}

@@ -70,7 +70,7 @@ export class MineEdgeCasesUseCase {
         const triggers = [...new Map(peak.windows.flatMap((x) => x.triggers).map((t) => [t.trigger, t])).values()];
         const input = { z: w.z, components: w.components, typical: w.typical, t: w.series.t, actual: w.series.actual, predicted: w.series.predicted, triggers };
         let reasons: Reason[] = explainWindow(input);
-        if (!reasons.some((r) => ['action_nll', 'latent', 'disagreement'].includes(r.kind))) {
+        if (!reasons.some((r) => ['action_nll', 'latent', 'disagreement', 'sensor_gap', 'sensor_mismatch'].includes(r.kind))) {
           // Every edge case says why: fall back to its strongest component, however modest.
           const top = Math.max(...Object.values(w.z).filter((v): v is number => v !== undefined));
           reasons = explainWindow(input, Number.isFinite(top) ? top : 0);

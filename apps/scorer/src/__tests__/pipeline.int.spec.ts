@@ -157,5 +157,7 @@ describe('simulated fleet → ingest → scorer → miner (real Kafka, PostgreSQ
     } finally {
       await tail.close();
     }
-  });
+    // As long as its waits add up to (scoring 240 s, case 60 s, event 30 s, thumbnail 60 s): on a loaded CI
+    // machine the default 60 s cut it short with no word of which step was slow.
+  }, 420_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalTail, RecentValues, SurpriseCalibrator, type CalibrationState } from '../calibration';
+import { combineEvidence, COMBINATION, normalTail, RecentValues, SurpriseCalibrator, type CalibrationState } from '../calibration';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -67,5 +67,34 @@ describe('SurpriseCalibrator', () => {
     const cold = new SurpriseCalibrator(512, undefined, 256).calibrateBatch([{ nllLateral: 1 }, { nllLateral: 1.1 }, { nllLateral: 0.9 }, { nllLateral: 9 }]);
     expect(cold[3].total).toBeGreaterThan(cold[0].total);
     expect(cold[3].pValue).toBeLessThan(cold[0].pValue);
+  });
+
+  it('floors the scale of a component that is 0 in almost every window (a sensor gap counts in horizon steps)', () => {
+    const cal = new SurpriseCalibrator(4096);
+    const batch = Array.from({ length: 1000 }, (_, i) => ({ nllLateral: 1 + (i % 7) * 0.1, sensorGap: i === 500 ? 0.25 : 0 }));
+    const out = cal.calibrateBatch(batch);
+    expect(out[0].z.sensorGap).toBe(0);
+    expect(out[500].z.sensorGap).toBeCloseTo(5, 6); // 5 of 20 steps missing against a fleet that misses none
+    expect(out[500].total).toBeGreaterThan(Math.max(...out.filter((_, i) => i !== 500).map((o) => o.total)));
+  });
+
+  it('keeps saved components but not totals combined another way', () => {
+    const cal = new SurpriseCalibrator(512);
+    cal.calibrateBatch(reference);
+    const state = cal.toState();
+    expect(state.combination).toBe(COMBINATION);
+    const old = new SurpriseCalibrator(512, { ...state, combination: undefined });
+    expect(old.typical('nllLateral')).toBeCloseTo(cal.typical('nllLateral'), 4);
+    expect(old.score({ nllLateral: 5 }).total).toBe(old.score({ nllLateral: 5 }).raw); // no reference totals yet
+  });
+});
+
+describe('combineEvidence', () => {
+  it('adds the square roots of the squared components and the linear sensor gap, ignoring what is at or below typical', () => {
+    expect(combineEvidence({})).toBe(0);
+    expect(combineEvidence({ nllLateral: 16, latent: 9, disagreement: -2 })).toBe(7);
+    expect(combineEvidence({ nllLongitudinal: 4, sensorGap: 6 })).toBe(8);
+    // One channel's outlier no longer outranks a window that every component finds surprising.
+    expect(combineEvidence({ nllLongitudinal: 100 })).toBeLessThan(combineEvidence({ nllLateral: 25, nllLongitudinal: 25, latent: 25 }));
   });
 });
