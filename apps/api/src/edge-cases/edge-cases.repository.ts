@@ -33,19 +33,12 @@ export interface WindowRow {
 }
 
 /**
- * An edge case as the API shows it (EdgeCaseSummaryDto): columns named as its fields, which PostgreSQL
- * turns into JSON text with row_to_json (cheaper than json_build_object). A list page passes that text
- * through as it is, so Node neither parses rows nor serialises them again (the list is the hot route).
- * createdAt is PostgreSQL's own RFC 3339 rendering in the session's UTC (to_char would cost a third of the query).
+ * An edge case as the API shows it (EdgeCaseSummaryDto) is the row's `summary`: JSON text with fields named
+ * as the DTO's, kept by a trigger whenever the row is written (migration 1765094400000). A list page passes
+ * those texts through as they are, so neither PostgreSQL nor Node builds, parses or serialises a summary on a
+ * read (the list is the hot route). createdAt is PostgreSQL's RFC 3339 rendering in UTC.
  */
-const SUMMARY_COLUMNS = `e.id, e.vehicle_id AS "vehicleId", e.drive_id AS "driveId", e.segment_id AS "segmentId",
-  m.version AS "modelVersion", e.start_t AS "startT", e.end_t AS "endT", e.peak_t AS "peakT", e.score, e.p_value AS "pValue",
-  e.status, e.queue, e.reason_kinds AS "reasonKinds", e.triggers, e.scenario_label AS "scenarioLabel", e.created_at AS "createdAt"`;
-
-/** The summary of the row `e` (joined to `m`) as JSON text, for queries that also read other columns. */
-const SUMMARY = `(SELECT row_to_json(s)::text FROM (SELECT ${SUMMARY_COLUMNS}) s) AS summary`;
-
-const FROM = 'FROM edge_cases e JOIN model_versions m ON m.id = e.model_version_id';
+const FROM = 'FROM edge_cases e';
 
 /** The edge-case queries, as SQL a reviewer can read; every value is a bound parameter. */
 @Injectable()
@@ -66,15 +59,13 @@ export class EdgeCasesRepository {
     if (q.scenario) where.push(`e.scenario_label = ${bind(q.scenario)}`);
     if (q.reasonKind) where.push(`${bind(q.reasonKind)} = ANY(e.reason_kinds)`);
     if (q.trigger) where.push(`${bind(q.trigger)} = ANY(e.triggers)`);
-    if (q.modelVersion) where.push(`m.version = ${bind(q.modelVersion)}`);
-    const [key, field] = q.sort === 'score' ? ['e.score', 's.score'] : ['e.start_t', 's."startT"'];
+    if (q.modelVersion) where.push(`e.model_version_id = (SELECT id FROM model_versions WHERE version = ${bind(q.modelVersion)})`);
+    const key = q.sort === 'score' ? 'e.score' : 'e.start_t';
     if (after) where.push(`(${key}, e.id) < (${bind(after.key)}, ${bind(after.id)}::uuid)`);
     return this.db.query<EdgeCaseListRow>(
-      `SELECT row_to_json(s)::text AS summary, ${field} AS key, s.id
-       FROM (SELECT ${SUMMARY_COLUMNS} ${FROM}
-             ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-             ORDER BY ${key} DESC, e.id DESC LIMIT ${bind(q.limit + 1)}) s
-       ORDER BY ${field} DESC, s.id DESC`,
+      `SELECT e.summary, ${key} AS key, e.id ${FROM}
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${key} DESC, e.id DESC LIMIT ${bind(q.limit + 1)}`,
       params,
       // One text per combination of filters in use: a small set, each parsed and planned once per connection.
       { prepare: true },
@@ -83,7 +74,7 @@ export class EdgeCasesRepository {
 
   async get(id: string): Promise<(EdgeCaseRow & { reasons: Record<string, unknown>[]; thumbnail_uri: string | null }) | undefined> {
     const [row] = await this.db.query<EdgeCaseRow & { reasons: Record<string, unknown>[]; thumbnail_uri: string | null }>(
-      `SELECT ${SUMMARY}, e.id, e.drive_id, e.model_version_id, e.start_t, e.end_t, e.peak_t, e.reasons, e.thumbnail_uri ${FROM} WHERE e.id = $1`,
+      `SELECT e.summary, e.id, e.drive_id, e.model_version_id, e.start_t, e.end_t, e.peak_t, e.reasons, e.thumbnail_uri ${FROM} WHERE e.id = $1`,
       [id],
       { prepare: true },
     );
@@ -118,8 +109,8 @@ export class EdgeCasesRepository {
   /** Nearest neighbours by embedding through the cube GiST index (ORDER BY embedding <-> x). */
   similar(id: string, limit: number): Promise<{ summary: string; distance: number }[]> {
     return this.db.query(
-      `SELECT ${SUMMARY}, e.embedding <-> x.embedding AS distance
-       FROM (SELECT embedding FROM edge_cases WHERE id = $1) x, edge_cases e JOIN model_versions m ON m.id = e.model_version_id
+      `SELECT e.summary, e.embedding <-> x.embedding AS distance
+       FROM (SELECT embedding FROM edge_cases WHERE id = $1) x, edge_cases e
        WHERE e.id <> $1 AND e.embedding IS NOT NULL
        ORDER BY e.embedding <-> x.embedding LIMIT $2`,
       [id, limit],

@@ -8,7 +8,7 @@ import { EdgeCasesRepository } from './edge-cases.repository';
 const MEDIA_URL_TTL_S = 300;
 const WINDOW_CONTEXT_MS = 2_000;
 
-/** JSON text of a T, sent as it is (see EdgeCasesRepository's SUMMARY). */
+/** JSON text of a T, sent as it is (an edge case's stored summary; see EdgeCasesRepository). */
 export type JsonText<T> = string & { readonly __jsonOf?: T };
 
 const summaryOf = (json: string) => JSON.parse(json) as EdgeCaseSummaryDto;

@@ -134,6 +134,24 @@ export function describeDatabaseContract(name: string, open: () => Promise<Datab
       expect(index?.indexdef).toMatch(/USING gist/i);
     });
 
+    it('keeps each edge case’s summary on its row, written on insert and update, rendered in UTC', async () => {
+      const [c] = await db.query<{ id: string }>(`SELECT id FROM edge_cases WHERE start_t = 1`);
+      const summaryOf = async () => JSON.parse((await db.query<{ summary: string }>(`SELECT summary FROM edge_cases WHERE id = $1`, [c.id]))[0].summary) as Record<string, unknown>;
+      const [row] = await db.query<{ created: string }>(`SELECT to_json(created_at)::text AS created FROM edge_cases WHERE id = $1`, [c.id]);
+      expect(await summaryOf()).toEqual({
+        id: c.id, vehicleId: 'veh-1', driveId: 'drive-1', segmentId: '00000000-0000-4000-8000-000000000001', modelVersion: `v-${name}`,
+        startT: 1, endT: 1, peakT: 0, score: 1, pValue: null, status: 'new', queue: 'annotation', reasonKinds: [], triggers: [], scenarioLabel: null,
+        createdAt: JSON.parse(row.created) as string,
+      });
+      expect((await summaryOf()).createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$/);
+      // An update rewrites it, whatever the writing session's zone.
+      await db.sqlTransaction(async (tx) => {
+        await tx.query(`SET LOCAL TimeZone = 'America/New_York'`);
+        await tx.query(`UPDATE edge_cases SET status = 'queued', scenario_label = 'cut_in', triggers = ARRAY['hard_brake'] WHERE id = $1`, [c.id]);
+      });
+      expect(await summaryOf()).toMatchObject({ status: 'queued', scenarioLabel: 'cut_in', triggers: ['hard_brake'], createdAt: JSON.parse(row.created) as string });
+    });
+
     it('keeps only one promoted model at a time', async () => {
       const models = db.repository(ModelVersionEntity);
       await models.save({ version: `p1-${name}`, artifactUri: 'file:///a', ioContract: 'x', status: 'promoted' });

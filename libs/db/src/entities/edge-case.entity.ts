@@ -29,6 +29,8 @@ export class EdgeCaseEntity {
   @Column('uuid', { name: 'cluster_id', nullable: true }) clusterId!: string | null;
   /** The miner's JPEG frame strip of the edge case's clip (a blob store URI); null when there is none. */
   @Column('text', { name: 'thumbnail_uri', nullable: true }) thumbnailUri!: string | null;
+  /** The API's EdgeCaseSummaryDto as JSON text, written by a trigger on every insert and update (never by the ORM). */
+  @Column({ type: 'text', name: 'summary', insert: false, update: false, select: false }) summary!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
