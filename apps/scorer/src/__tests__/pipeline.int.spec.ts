@@ -140,7 +140,16 @@ describe('simulated fleet → ingest → scorer → miner (real Kafka, PostgreSQ
           return rows.length > 0 ? rows : undefined;
         },
         60_000,
-      );
+      ).catch(async (err: unknown) => {
+        // Say what the engine made of the swerve: its windows' scores and the edge cases it did find.
+        const windows = await db.query(
+          `SELECT w.start_t, w.total, w.p_value, w.series->>'predictor' AS predictor, w.components FROM window_scores w
+           WHERE w.drive_id = $1 AND w.start_t <= $3 AND w.end_t >= $2 ORDER BY w.start_t`,
+          [truth.driveId, truth.startT, truth.endT],
+        );
+        const found = await db.query(`SELECT drive_id, start_t, end_t, score, p_value, status FROM edge_cases ORDER BY start_t`);
+        throw new Error(`${(err as Error).message}\nswerve ${JSON.stringify(truth)}\nits windows ${JSON.stringify(windows)}\nedge cases ${JSON.stringify(found)}`);
+      });
       const c = cases[0];
       expect(c.reasons.length).toBeGreaterThan(0);
       expect(c.reasons.every((r) => r.text.length > 0)).toBe(true);
