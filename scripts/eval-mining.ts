@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   for (const t of fleet.truth) {
     const e = perType.get(t.scenario) ?? { events: 0, inTop5: 0, seen: seen.has(t.scenario) };
     e.events++;
-    if (top5.some((s) => s.w.driveId === t.driveId && s.w.startT <= t.endT && s.w.endT >= t.startT)) e.inTop5++;
+    if (top5.some((s) => overlaps([t], s.w.driveId, s.w.startT, s.w.endT))) e.inTop5++;
     perType.set(t.scenario, e);
   }
 

@@ -23,15 +23,10 @@ export async function deadLetter(bus: Bus, message: BusMessage, reason: DeadLett
   await deadLetterAll(bus, [{ message, reason }], consumerGroup);
 }
 
-/** Rejects per produce request stay under this many value bytes: a broker refuses record batches over ~1 MB (message.max.bytes). */
-const DLQ_REQUEST_BYTES = 512 * 1024;
-
-/** deadLetter for many messages (a handler call's rejects) in as few produce requests as fit, in the order given. */
+/** deadLetter for many messages (a handler call's rejects) in one publish, in the order given (the bus splits it into produce requests that fit). */
 export async function deadLetterAll(bus: Bus, rejects: readonly { message: BusMessage; reason: DeadLetterReason }[], consumerGroup: string): Promise<void> {
   const rejectedAt = new Date().toISOString();
-  let group: OutgoingMessage[] = [];
-  let bytes = 0;
-  for (const { message, reason } of rejects) {
+  const records: OutgoingMessage[] = rejects.map(({ message, reason }) => {
     const record: DeadLetterRecord = {
       reason: reason.code,
       detail: reason.detail,
@@ -41,14 +36,7 @@ export async function deadLetterAll(bus: Bus, rejects: readonly { message: BusMe
       originalBase64: message.value.toString('base64'),
       rejectedAt,
     };
-    const value = JSON.stringify(record);
-    if (group.length > 0 && bytes + value.length > DLQ_REQUEST_BYTES) {
-      await bus.publish(TOPICS.fleetDlq, group);
-      group = [];
-      bytes = 0;
-    }
-    group.push({ key: message.key, value, headers: { [DLQ_REASON_HEADER]: reason.code } });
-    bytes += value.length;
-  }
-  if (group.length > 0) await bus.publish(TOPICS.fleetDlq, group);
+    return { key: message.key, value: JSON.stringify(record), headers: { [DLQ_REASON_HEADER]: reason.code } };
+  });
+  if (records.length > 0) await bus.publish(TOPICS.fleetDlq, records);
 }

@@ -24,6 +24,8 @@ export interface KafkaBusOptions {
 }
 
 /** How long ensureTopics waits for new topics to have leaders. */
+/** Value bytes per produce request: under a broker's default message.max.bytes (1 MB) with room for headers and keys. */
+const PRODUCE_REQUEST_BYTES = 512 * 1024;
 const ENSURE_TOPICS_TIMEOUT_MS = 60_000;
 
 const TIMING_DEFAULTS: Required<KafkaConsumerTiming> = { sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000, maxWaitTimeMs: 1_000 };
@@ -113,9 +115,26 @@ export class KafkaBus implements Bus {
     }
   }
 
+  /**
+   * Sends in produce requests of at most PRODUCE_REQUEST_BYTES of values, one after another so each key
+   * keeps its order: a broker refuses a partition's record batch over message.max.bytes (~1 MB), and one
+   * call may carry many large values under one key (an HTTP batch, a handler call's dead letters).
+   */
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({ topic, acks: -1, messages: messages.map(({ key, value, headers }) => ({ key, value, headers })) });
+    let chunk: OutgoingMessage[] = [];
+    let bytes = 0;
+    const send = () => this.producer.send({ topic, acks: -1, messages: chunk.map(({ key, value, headers }) => ({ key, value, headers })) });
+    for (const m of messages) {
+      const size = typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length;
+      if (chunk.length > 0 && bytes + size > PRODUCE_REQUEST_BYTES) {
+        await send();
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(m);
+      bytes += size;
+    }
+    if (chunk.length > 0) await send();
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

@@ -55,8 +55,6 @@ async function rowsOf<T>(runner: QueryRunner, sql: string, params: unknown[]): P
  */
 export class Database {
   private readonly logger = new Logger('Database');
-  /** Prepared statement names by statement text: a digest, so one name never meets two texts. */
-  private readonly statementNames = new Map<string, string>();
 
   private constructor(
     readonly config: DbConfig,
@@ -152,11 +150,8 @@ export class Database {
 
   /** Straight to the pool by name (TypeORM's query runner cannot name a statement); errors as TypeORM raises them. */
   private async prepared<T>(sql: string, params: unknown[]): Promise<T[]> {
-    let name = this.statementNames.get(sql);
-    if (!name) {
-      name = `s_${createHash('sha1').update(sql).digest('hex')}`;
-      this.statementNames.set(sql, name);
-    }
+    // Named by a digest of the text, so one name never meets two texts.
+    const name = `s_${createHash('sha1').update(sql).digest('hex')}`;
     const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
     try {
       return (await pool.query({ text: sql, values: params, name })).rows as T[];

@@ -5,4 +5,4 @@ export { LocalBlobStore, type LocalBlobStoreOptions } from './local-blob-store';
 export { S3BlobStore, type S3BlobStoreOptions, type S3StorageConfig } from './s3-blob-store';
 export * from './storage.exception';
 export { StorageModule } from './storage.module';
-export { sha256Hex } from './storage.util';
+export { HashingReader, sha256Hex } from './storage.util';

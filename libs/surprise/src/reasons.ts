@@ -110,6 +110,18 @@ export function explainWindow(input: WindowExplanationInput, minZ = 3): Reason[]
 }
 
 /**
+ * The reasons of an edge case: explainWindow's, and when no component reaches `minZ` (a peak carried by
+ * the combined evidence, or by triggers alone), its strongest component however modest, so every edge
+ * case says what the model made of it. Component reasons are the ones that carry a z.
+ */
+export function explainEdgeCase(input: WindowExplanationInput, minZ = 3): Reason[] {
+  const reasons = explainWindow(input, minZ);
+  if (reasons.some((r) => r.z !== undefined)) return reasons;
+  const top = Math.max(...Object.values(input.z).filter((v): v is number => v !== undefined));
+  return explainWindow(input, Number.isFinite(top) ? top : 0);
+}
+
+/**
  * Which review queue: 'annotation' when the model itself is the problem (its members disagree or the
  * scene is new to it: label and retrain) or the data is (a sensor gap or mismatch: label it a sensor fault), 'safety'
  * when a confident model saw the driver do something rare or risky (large action NLL, or rule triggers alone).

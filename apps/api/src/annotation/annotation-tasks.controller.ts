@@ -2,14 +2,14 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Pa
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@surprisal/auth';
-import { AnnotationExceptionFilter } from './annotation.exception';
+import { DomainExceptionFilter } from '../domain-exception.filter';
 import { AnnotationTasksService } from './annotation-tasks.service';
 import { AuditEntryDto, ClaimDto, ExportQuery, ImportResultDto, RenewDto, ReviewDto, SubmitLabelDto, SubmitResultDto, TaskDto } from './dtos/annotation.dto';
 import { labelStudioConfig, type LabelStudioTask } from './label-studio.mapper';
 import { LabelStudioService } from './label-studio.service';
 
 @ApiTags('annotation')
-@UseFilters(AnnotationExceptionFilter)
+@UseFilters(DomainExceptionFilter)
 @ApiBearerAuth()
 @Controller('v1/annotation-tasks')
 export class AnnotationTasksController {

@@ -1,5 +1,4 @@
-import { Catch, ConflictException, NotFoundException, type ArgumentsHost, type ExceptionFilter, type HttpException } from '@nestjs/common';
-import { type FastifyReply } from 'fastify';
+import { ConflictException, NotFoundException, type HttpException } from '@nestjs/common';
 
 export enum AnnotationErrorCode {
   TaskNotFound = 'task_not_found',
@@ -29,14 +28,5 @@ export class AnnotationException extends Error {
       case AnnotationErrorCode.NotSubmitted:
         return new ConflictException({ statusCode: 409, ...body });
     }
-  }
-}
-
-/** Every route of the annotation controller answers an AnnotationException with its HTTP status. */
-@Catch(AnnotationException)
-export class AnnotationExceptionFilter implements ExceptionFilter {
-  catch(exception: AnnotationException, host: ArgumentsHost): void {
-    const http = exception.toHttp();
-    void host.switchToHttp().getResponse<FastifyReply>().status(http.getStatus()).send(http.getResponse());
   }
 }

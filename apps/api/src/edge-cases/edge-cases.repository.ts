@@ -1,19 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '@surprisal/db';
 import { type Cursor } from './cursor.util';
+import { type EdgeCaseSummaryDto } from './dtos/edge-case.dto';
 import { type ListEdgeCasesQuery } from './dtos/list-edge-cases.query';
 
-/** What the detail, windows and clips queries need of an edge case beside its summary. */
+/** The detail's row: the summary, and what the detail shows or needs beside it. */
 export interface EdgeCaseRow {
-  id: string;
-  drive_id: string;
-  model_version_id: string;
-  start_t: string;
-  end_t: string;
-  peak_t: string;
   /** EdgeCaseSummaryDto as JSON text. */
   summary: string;
+  model_version_id: string;
+  reasons: Record<string, unknown>[];
+  thumbnail_uri: string | null;
 }
+
+/** Where an edge case lies (from its summary), for the windows and clips around it. */
+type Span = Pick<EdgeCaseSummaryDto, 'driveId' | 'startT' | 'endT'>;
 
 /** A list item: its summary as JSON text, and the keyset position after it. */
 export interface EdgeCaseListRow {
@@ -37,10 +38,9 @@ export interface WindowRow {
  * as the DTO's, kept by a trigger whenever the row is written (migration 1765094400000). A list page passes
  * those texts through as they are, so neither PostgreSQL nor Node builds, parses or serialises a summary on a
  * read (the list is the hot route). createdAt is PostgreSQL's RFC 3339 rendering in UTC.
+ *
+ * The edge-case queries, as SQL a reviewer can read; every value is a bound parameter.
  */
-const FROM = 'FROM edge_cases e';
-
-/** The edge-case queries, as SQL a reviewer can read; every value is a bound parameter. */
 @Injectable()
 export class EdgeCasesRepository {
   constructor(@Inject(Database) private readonly db: Database) {}
@@ -63,7 +63,7 @@ export class EdgeCasesRepository {
     const key = q.sort === 'score' ? 'e.score' : 'e.start_t';
     if (after) where.push(`(${key}, e.id) < (${bind(after.key)}, ${bind(after.id)}::uuid)`);
     return this.db.query<EdgeCaseListRow>(
-      `SELECT e.summary, ${key} AS key, e.id ${FROM}
+      `SELECT e.summary, ${key} AS key, e.id FROM edge_cases e
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY ${key} DESC, e.id DESC LIMIT ${bind(q.limit + 1)}`,
       params,
@@ -72,9 +72,9 @@ export class EdgeCasesRepository {
     );
   }
 
-  async get(id: string): Promise<(EdgeCaseRow & { reasons: Record<string, unknown>[]; thumbnail_uri: string | null }) | undefined> {
-    const [row] = await this.db.query<EdgeCaseRow & { reasons: Record<string, unknown>[]; thumbnail_uri: string | null }>(
-      `SELECT e.summary, e.id, e.drive_id, e.model_version_id, e.start_t, e.end_t, e.peak_t, e.reasons, e.thumbnail_uri ${FROM} WHERE e.id = $1`,
+  async get(id: string): Promise<EdgeCaseRow | undefined> {
+    const [row] = await this.db.query<EdgeCaseRow>(
+      `SELECT summary, model_version_id, reasons, thumbnail_uri FROM edge_cases WHERE id = $1`,
       [id],
       { prepare: true },
     );
@@ -82,11 +82,11 @@ export class EdgeCasesRepository {
   }
 
   /** Windows of the same drive and model around the edge case (a window of context on each side). */
-  windows(e: EdgeCaseRow, contextMs: number): Promise<WindowRow[]> {
+  windows(e: Span, modelVersionId: string, contextMs: number): Promise<WindowRow[]> {
     return this.db.query<WindowRow>(
       `SELECT start_t, end_t, total, p_value, components, triggers, series FROM window_scores
        WHERE drive_id = $1 AND model_version_id = $2 AND start_t >= $3 AND start_t <= $4 ORDER BY start_t`,
-      [e.drive_id, e.model_version_id, Number(e.start_t) - contextMs, Number(e.end_t) + contextMs],
+      [e.driveId, modelVersionId, e.startT - contextMs, e.endT + contextMs],
       { prepare: true },
     );
   }
@@ -98,11 +98,11 @@ export class EdgeCasesRepository {
     );
   }
 
-  clips(e: EdgeCaseRow): Promise<{ clip_id: string; camera: string; uri: string; start_t: string; end_t: string }[]> {
+  clips(e: Span): Promise<{ clip_id: string; camera: string; uri: string; start_t: string; end_t: string }[]> {
     return this.db.query(
       `SELECT clip_id, camera, uri, start_t, end_t FROM clips
        WHERE drive_id = $1 AND status = 'ready' AND start_t < $3 AND end_t > $2 ORDER BY camera, start_t`,
-      [e.drive_id, Number(e.start_t), Number(e.end_t)],
+      [e.driveId, e.startT, e.endT],
     );
   }
 

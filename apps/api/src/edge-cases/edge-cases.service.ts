@@ -32,10 +32,11 @@ export class EdgeCasesService {
   async get(id: string): Promise<EdgeCaseDetailDto> {
     const row = await this.repo.get(id);
     if (!row) throw new NotFoundException(`No edge case ${id}`);
-    const [windows, labels, clips] = await Promise.all([this.repo.windows(row, WINDOW_CONTEXT_MS), this.repo.labels(id), this.repo.clips(row)]);
-    const peak = windows.find((w) => Number(w.start_t) <= Number(row.peak_t) && Number(row.peak_t) < Number(w.end_t)) ?? windows[0];
+    const summary = summaryOf(row.summary);
+    const [windows, labels, clips] = await Promise.all([this.repo.windows(summary, row.model_version_id, WINDOW_CONTEXT_MS), this.repo.labels(id), this.repo.clips(summary)]);
+    const peak = windows.find((w) => Number(w.start_t) <= summary.peakT && summary.peakT < Number(w.end_t)) ?? windows[0];
     return {
-      ...summaryOf(row.summary),
+      ...summary,
       reasons: row.reasons,
       components: peak?.components ?? {},
       series: peak?.series ?? null,

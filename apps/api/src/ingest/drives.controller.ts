@@ -3,12 +3,12 @@ import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nes
 import { Roles } from '@surprisal/auth';
 import { GetDriveUseCase, ListVehicleDrivesUseCase } from '../../../ingest/src/use-cases/drive-queries.usecase';
 import { DriveDetailDto, VehicleDrivesDto } from './dtos/ingest.dto';
-import { IngestExceptionFilter } from './ingest-exception.filter';
+import { DomainExceptionFilter } from '../domain-exception.filter';
 
 /** What ingest stored, per drive and per vehicle. Readable by the roles that work with the data. */
 @ApiTags('drives')
 @ApiBearerAuth()
-@UseFilters(IngestExceptionFilter)
+@UseFilters(DomainExceptionFilter)
 @Controller('v1')
 export class DrivesController {
   constructor(

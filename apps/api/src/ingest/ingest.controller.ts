@@ -9,7 +9,7 @@ import { IngestErrorCode, IngestException } from '../../../ingest/src/ingest.exc
 import { ClipUploadsUseCase } from '../../../ingest/src/use-cases/clip-uploads.usecase';
 import { PublishActionBatchesUseCase } from '../../../ingest/src/use-cases/publish-action-batches.usecase';
 import { AcceptedActionsDto, ClipAcceptedDto, ClipUploadGrantDto, ClipUploadRequestDto, DirectClipUploadQueryDto } from './dtos/ingest.dto';
-import { IngestExceptionFilter } from './ingest-exception.filter';
+import { DomainExceptionFilter } from '../domain-exception.filter';
 
 /** Largest JSON body of POST /v1/ingest/actions. */
 const MAX_ACTIONS_BODY_BYTES = 8 * 1024 * 1024;
@@ -20,7 +20,7 @@ const MAX_ACTIONS_BODY_BYTES = 8 * 1024 * 1024;
  */
 @ApiTags('ingest')
 @ApiBearerAuth()
-@UseFilters(IngestExceptionFilter)
+@UseFilters(DomainExceptionFilter)
 @Controller('v1/ingest')
 export class IngestController {
   constructor(

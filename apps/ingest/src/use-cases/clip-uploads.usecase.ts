@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { BUS, type Bus } from '@surprisal/bus';
@@ -91,7 +90,6 @@ export class ClipUploadsUseCase {
     const draft = { vehicleId: meta.vehicleId, driveId: meta.driveId, clipId: meta.clipId, camera: meta.camera, uri, startT: meta.startT, endT: meta.endT, fps: meta.fps };
     // Check the metadata before taking the bytes.
     guarded(() => validateClip({ ...draft, sha256: '0'.repeat(64) }, receivedAt, this.settings.timeBounds));
-    const hash = createHash('sha256');
     let size = 0;
     const counting = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -100,14 +98,15 @@ export class ClipUploadsUseCase {
           done(new IngestException(IngestErrorCode.PayloadTooLarge, `direct uploads take at most ${MAX_DIRECT_UPLOAD_BYTES} bytes; use POST /v1/ingest/clips/uploads for larger clips`));
           return;
         }
-        hash.update(chunk);
         done(null, chunk);
       },
     });
     if (Buffer.isBuffer(body)) counting.end(body);
     else body.pipe(counting);
+    let sha256: string;
     try {
-      await this.store.put(key, counting, { contentType: meta.contentType });
+      // put hashes what it stores: that digest goes in the notification.
+      ({ sha256 } = await this.store.put(key, counting, { contentType: meta.contentType }));
     } catch (err) {
       // A failed transform surfaces as the put's error; prefer the reason we gave.
       if (err instanceof IngestException) throw err;
@@ -116,7 +115,7 @@ export class ClipUploadsUseCase {
       throw err;
     }
     if (size === 0) throw new IngestException(IngestErrorCode.UndecodableVideo, 'the upload is empty');
-    return this.notify({ ...draft, sha256: hash.digest('hex') }, receivedAt);
+    return this.notify({ ...draft, sha256 }, receivedAt);
   }
 
 }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type FleetClipsV1 } from '@surprisal/contracts';
-import { BLOB_STORE, StorageErrorCode, StorageException, type BlobStore } from '@surprisal/storage';
+import { BLOB_STORE, HashingReader, StorageErrorCode, StorageException, type BlobStore } from '@surprisal/storage';
 import { probeVideo, withLocalFile, type VideoProbe } from '@surprisal/video';
 import { IngestErrorCode, IngestException } from '../ingest.exception';
 import { ingestMetrics } from '../metrics/ingest.metrics';
@@ -71,16 +70,9 @@ export class RegisterClipUseCase {
       throw err;
     }
     // Hashed on its way to the local file that ffprobe reads (an MP4's index may come last: no pipes).
-    const hash = createHash('sha256');
-    const hashing = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    source.on('error', (err) => hashing.destroy(err));
-    return withLocalFile(source.pipe(hashing), async (file) => {
-      const actual = hash.digest('hex');
+    const hashing = new HashingReader(key, undefined);
+    return withLocalFile(Readable.from(hashing.read(source)), async (file) => {
+      const actual = hashing.sha256;
       if (actual !== clip.sha256) throw new IngestException(IngestErrorCode.ChecksumMismatch, `the object's sha256 is ${actual}, the message says ${clip.sha256}`, '/sha256');
       try {
         return await probeVideo(file);

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BUS, type Bus } from '@surprisal/bus';
 import { ENGINE_CONFIG, type EngineConfig } from '@surprisal/config';
 import { CONTRACTS, TOPICS, type EngineEdgeCasesV1 } from '@surprisal/contracts';
-import { assignClusters, chooseQueue, explainWindow, findPeaks, selectWithinBudget, type ComponentValues, type Reason, type TriggerHit } from '@surprisal/surprise';
+import { assignClusters, chooseQueue, explainEdgeCase, findPeaks, selectWithinBudget, type ComponentValues, type TriggerHit } from '@surprisal/surprise';
 import { MINER_SETTINGS, type MinerSettings } from '../miner.settings';
 import { EdgeCaseWriteRepository, type NewEdgeCaseRow } from '../repositories/edge-case-write.repository';
 import { EdgeCaseThumbnailJob } from '../thumbnails/edge-case-thumbnail.job';
@@ -69,12 +69,7 @@ export class MineEdgeCasesUseCase {
         const w = peak.peak;
         const triggers = [...new Map(peak.windows.flatMap((x) => x.triggers).map((t) => [t.trigger, t])).values()];
         const input = { z: w.z, components: w.components, typical: w.typical, t: w.series.t, actual: w.series.actual, predicted: w.series.predicted, triggers };
-        let reasons: Reason[] = explainWindow(input);
-        if (!reasons.some((r) => ['action_nll', 'latent', 'disagreement', 'sensor_gap', 'sensor_mismatch'].includes(r.kind))) {
-          // Every edge case says why: fall back to its strongest component, however modest.
-          const top = Math.max(...Object.values(w.z).filter((v): v is number => v !== undefined));
-          reasons = explainWindow(input, Number.isFinite(top) ? top : 0);
-        }
+        const reasons = explainEdgeCase(input);
         candidates.push({
           id: randomUUID(),
           vehicleId: w.vehicleId,

@@ -41,17 +41,15 @@ export class SegmentsConsumer {
       events.push(checked.value);
       messageOf.set(checked.value.segmentId, message);
     }
-    if (events.length === 0) {
-      await deadLetterAll(this.bus, rejects, this.settings.consumerGroup);
-      return;
-    }
-    const started = Date.now();
-    const outcome = await this.score.execute(events);
-    for (const u of outcome.unscorable) {
-      this.logger.warn(`Segment ${u.segmentId} cannot be scored (${u.code}): ${u.detail}`);
-      rejects.push({ message: messageOf.get(u.segmentId)!, reason: { code: u.code, detail: u.detail } });
+    if (events.length > 0) {
+      const started = Date.now();
+      const outcome = await this.score.execute(events);
+      for (const u of outcome.unscorable) {
+        this.logger.warn(`Segment ${u.segmentId} cannot be scored (${u.code}): ${u.detail}`);
+        rejects.push({ message: messageOf.get(u.segmentId)!, reason: { code: u.code, detail: u.detail } });
+      }
+      this.logger.debug?.(`Scored ${outcome.segments} segment(s), ${outcome.windows} windows with ${outcome.modelVersion} in ${Date.now() - started} ms; ${outcome.edgeCases} new edge case(s)`);
     }
     await deadLetterAll(this.bus, rejects, this.settings.consumerGroup);
-    this.logger.debug?.(`Scored ${outcome.segments} segment(s), ${outcome.windows} windows with ${outcome.modelVersion} in ${Date.now() - started} ms; ${outcome.edgeCases} new edge case(s)`);
   }
 }

@@ -99,6 +99,16 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>): 
       }
     });
 
+    it('takes one publish larger than a broker accepts in one batch (~1 MB), under one key, and keeps its order', async () => {
+      const topic = await freshTopic(1);
+      const big = (i: number) => ({ key: 'veh-big', value: `${i}:${'x'.repeat(300_000)}` });
+      await bus.publish(topic, [0, 1, 2, 3, 4, 5].map(big));
+      const seen = await collect(freshGroup(), topic);
+      await waitFor('6 large messages', () => seen.length >= 6);
+      expect(seen.map((m) => m.value.toString().split(':')[0])).toEqual(['0', '1', '2', '3', '4', '5']);
+      expect(seen.every((m) => m.value.length === 300_002)).toBe(true);
+    });
+
     it('splits partitions between two subscriptions of a group, each message seen exactly once', async () => {
       const topic = await freshTopic(4);
       const groupId = freshGroup();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS, FLEET_ID, type FleetActionsV1, TOPIC_PARTITIONS, TOPIC_SPECS } from '../index';
+import { CONTRACTS, FLEET_ID, type FleetActionsV1, TOPIC_PARTITIONS, TOPIC_SPECS, TOPICS } from '../index';
 
 const batch: FleetActionsV1 = {
   vehicleId: 'veh-001',
@@ -47,5 +47,8 @@ describe('wire contracts', () => {
 
   it('TOPIC_SPECS lists every topic with its partitions', () => {
     expect(Object.fromEntries(TOPIC_SPECS.map((s) => [s.name, s.partitions]))).toEqual(TOPIC_PARTITIONS);
+    // Every contract topic has a partition count (a topic added to TOPICS alone would not be created).
+    expect(TOPIC_SPECS.map((s) => s.name).sort()).toEqual(Object.values(TOPICS).sort());
+    expect(TOPIC_SPECS.every((s) => Number.isInteger(s.partitions) && s.partitions > 0)).toBe(true);
   });
 });

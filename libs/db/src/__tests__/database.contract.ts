@@ -150,6 +150,12 @@ export function describeDatabaseContract(name: string, open: () => Promise<Datab
         await tx.query(`UPDATE edge_cases SET status = 'queued', scenario_label = 'cut_in', triggers = ARRAY['hard_brake'] WHERE id = $1`, [c.id]);
       });
       expect(await summaryOf()).toMatchObject({ status: 'queued', scenarioLabel: 'cut_in', triggers: ['hard_brake'], createdAt: JSON.parse(row.created) as string });
+      // Only a column it shows renders it again: a thumbnail written later leaves it as it is.
+      await db.query(`UPDATE edge_cases SET summary = '{"stale":true}' WHERE id = $1`, [c.id]);
+      await db.query(`UPDATE edge_cases SET thumbnail_uri = 'file:///t.jpg' WHERE id = $1`, [c.id]);
+      expect(await summaryOf()).toEqual({ stale: true });
+      await db.query(`UPDATE edge_cases SET score = 2 WHERE id = $1`, [c.id]);
+      expect(await summaryOf()).toMatchObject({ score: 2, status: 'queued' });
     });
 
     it('keeps only one promoted model at a time', async () => {

@@ -29,8 +29,13 @@ export class EdgeCaseSummary1765094400000 implements MigrationInterface {
         RETURN NEW;
       END
       $$`);
-    await q.query(`CREATE TRIGGER tr_edge_cases_summary BEFORE INSERT OR UPDATE ON edge_cases FOR EACH ROW EXECUTE FUNCTION edge_case_summary()`);
-    await q.query(`UPDATE edge_cases SET summary = NULL`); // the trigger fills it
+    // Rewritten only when a column it shows changes: a thumbnail, embedding, cluster or reasons written later do not render it again.
+    await q.query(`
+      CREATE TRIGGER tr_edge_cases_summary
+      BEFORE INSERT OR UPDATE OF vehicle_id, drive_id, segment_id, model_version_id, start_t, end_t, peak_t, score, p_value,
+                                 status, queue, reason_kinds, triggers, scenario_label, created_at
+      ON edge_cases FOR EACH ROW EXECUTE FUNCTION edge_case_summary()`);
+    await q.query(`UPDATE edge_cases SET status = status`); // the trigger fills it
     await q.query(`ALTER TABLE edge_cases ALTER COLUMN summary SET NOT NULL`);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findPeaks } from '../peaks';
-import { chooseQueue, explainWindow, signed } from '../reasons';
+import { chooseQueue, explainEdgeCase, explainWindow, signed } from '../reasons';
 import { assignClusters, selectWithinBudget, unit } from '../selection';
 
 describe('findPeaks', () => {
@@ -94,5 +94,13 @@ describe('reasons', () => {
     const frozen = explainWindow({ ...base, t, components: { ...base.components, sensorMismatch: 2.34 }, z: { sensorMismatch: 23 } });
     expect(frozen[0]).toMatchObject({ kind: 'sensor_mismatch', text: 'sensor fault: speed and acceleration disagree by 2.3 m/s (a frozen or wrong speed signal?)' });
     expect(chooseQueue({ nllLongitudinal: 2, sensorMismatch: 23 })).toBe('annotation');
+  });
+
+  it('gives an edge case its strongest component when none reaches the bar, and adds nothing when one does', () => {
+    const modest = { ...base, z: { nllLateral: 1.5, latent: 2.2, disagreement: 0.4 } };
+    expect(explainWindow(modest).map((r) => r.kind)).toEqual(['steering_reversal']);
+    expect(explainEdgeCase(modest).map((r) => r.kind)).toEqual(['latent', 'steering_reversal']);
+    const strong = { ...base, z: { nllLateral: 9, latent: 4, disagreement: 1 } };
+    expect(explainEdgeCase(strong)).toEqual(explainWindow(strong));
   });
 });
