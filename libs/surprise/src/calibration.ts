@@ -94,21 +94,16 @@ export function normalTail(z: number): number {
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
 
-/** How raws are combined from z-scores; a saved state whose totals were combined otherwise keeps its components only. */
-export const COMBINATION = 'sqrt-sum-v1';
-
 export interface CalibrationState {
   components: Partial<Record<Component, { values: number[]; next: number }>>;
   total: { values: number[]; next: number } | undefined;
   seen: number;
-  /** COMBINATION of the saved totals (absent: the former largest-z raw). */
-  combination?: string;
 }
 
 export interface CalibratedScore {
   /** Robust z of each present component against its recent distribution. */
   z: ComponentValues;
-  /** The combined raw evidence of the component z-scores (combineEvidence). */
+  /** The combined raw evidence: the largest component z (so one channel's surprise is not diluted). */
   raw: number;
   /** The calibrated total: robust z of raw against the recent raws of this model version. */
   total: number;
@@ -116,38 +111,18 @@ export interface CalibratedScore {
   pValue: number;
 }
 
-/** Components measured in squared units (NLL ∝ miss², latent error a squared distance, disagreement a variance). */
-const SQUARED: ReadonlySet<Component> = new Set(['nllLateral', 'nllLongitudinal', 'latent', 'disagreement']);
-
-/**
- * The combined evidence of a window's component z-scores: Σ √max(z, 0) over the squared components plus
- * max(z, 0) of the linear ones (sensorGap, a share of the horizon; sensorMismatch, m/s). The action NLL grows
- * with the square of a miss in standard deviations, the latent error is a squared distance and disagreement a
- * variance, so their z-scores are heavy-tailed; the square root puts every component on a linear scale (σ of a
- * miss, a distance, a spread, missing steps, m/s). Summing lets components that agree (the driver braked, the
- * scene changed, the members disagree) add up, where taking the largest let one channel's outlier (a braking
- * onset the predictor did not foresee) outrank a window that is surprising in every respect. Components at or
- * below typical add nothing.
- */
-export function combineEvidence(z: ComponentValues): number {
-  let raw = 0;
-  for (const c of COMPONENTS) {
-    const v = z[c];
-    if (v !== undefined && v > 0) raw += SQUARED.has(c) ? Math.sqrt(v) : v;
-  }
-  return raw;
-}
-
-/** Robust z of each component against its centre, and their combined evidence (0 when none). */
+/** Robust z of each component against its centre, and the largest of them (0 when none). */
 function zRaw(w: ComponentValues, centres: Partial<Record<Component, { median: number; scale: number }>>): { z: ComponentValues; raw: number } {
   const z: ComponentValues = {};
+  let raw = Number.NEGATIVE_INFINITY;
   for (const c of COMPONENTS) {
     const v = w[c];
     const centre = centres[c];
     if (v === undefined || !Number.isFinite(v) || !centre) continue;
     z[c] = (v - centre.median) / centre.scale;
+    raw = Math.max(raw, z[c]);
   }
-  return { z, raw: combineEvidence(z) };
+  return { z, raw: Number.isFinite(raw) ? raw : 0 };
 }
 
 /**
@@ -172,7 +147,7 @@ export class SurpriseCalibrator {
     readonly minReference = 256,
   ) {
     this.components = Object.fromEntries(COMPONENTS.map((c) => [c, new RecentValues(capacity, state?.components[c])])) as Record<Component, RecentValues>;
-    this.totals = new RecentValues(capacity, state?.combination === COMBINATION ? state.total : undefined);
+    this.totals = new RecentValues(capacity, state?.total);
     this.seenCount = state?.seen ?? 0;
   }
 
@@ -221,7 +196,6 @@ export class SurpriseCalibrator {
       components: Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].toJSON()])),
       total: this.totals.toJSON(),
       seen: this.seenCount,
-      combination: COMBINATION,
     };
   }
 }

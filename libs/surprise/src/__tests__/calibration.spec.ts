@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineEvidence, COMBINATION, normalTail, RecentValues, SurpriseCalibrator, type CalibrationState } from '../calibration';
+import { normalTail, RecentValues, SurpriseCalibrator, type CalibrationState } from '../calibration';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -76,25 +76,5 @@ describe('SurpriseCalibrator', () => {
     expect(out[0].z.sensorGap).toBe(0);
     expect(out[500].z.sensorGap).toBeCloseTo(5, 6); // 5 of 20 steps missing against a fleet that misses none
     expect(out[500].total).toBeGreaterThan(Math.max(...out.filter((_, i) => i !== 500).map((o) => o.total)));
-  });
-
-  it('keeps saved components but not totals combined another way', () => {
-    const cal = new SurpriseCalibrator(512);
-    cal.calibrateBatch(reference);
-    const state = cal.toState();
-    expect(state.combination).toBe(COMBINATION);
-    const old = new SurpriseCalibrator(512, { ...state, combination: undefined });
-    expect(old.typical('nllLateral')).toBeCloseTo(cal.typical('nllLateral'), 4);
-    expect(old.score({ nllLateral: 5 }).total).toBe(old.score({ nllLateral: 5 }).raw); // no reference totals yet
-  });
-});
-
-describe('combineEvidence', () => {
-  it('adds the square roots of the squared components and the linear sensor gap, ignoring what is at or below typical', () => {
-    expect(combineEvidence({})).toBe(0);
-    expect(combineEvidence({ nllLateral: 16, latent: 9, disagreement: -2 })).toBe(7);
-    expect(combineEvidence({ nllLongitudinal: 4, sensorGap: 6 })).toBe(8);
-    // One channel's outlier no longer outranks a window that every component finds surprising.
-    expect(combineEvidence({ nllLongitudinal: 100 })).toBeLessThan(combineEvidence({ nllLateral: 25, nllLongitudinal: 25, latent: 25 }));
   });
 });
