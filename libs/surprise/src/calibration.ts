@@ -1,21 +1,7 @@
-/**
- * The surprise components kept apart so a reviewer sees why (window_scores.components): action NLL (lateral,
- * longitudinal), latent prediction error, ensemble disagreement, and two data-quality signals the predictor
- * cannot see: sensorGap, the share of the window's horizon where the vehicle reported no samples, and
- * sensorMismatch, how far (m/s) the speed signal strays from the integrated acceleration over the horizon.
- */
-export const COMPONENTS = ['nllLateral', 'nllLongitudinal', 'latent', 'disagreement', 'sensorGap', 'sensorMismatch'] as const;
+/** The surprise components kept apart so a reviewer sees why (window_scores.components). */
+export const COMPONENTS = ['nllLateral', 'nllLongitudinal', 'latent', 'disagreement'] as const;
 export type Component = (typeof COMPONENTS)[number];
 export type ComponentValues = Partial<Record<Component, number>>;
-
-/**
- * Least robust scale per component, in the component's own units. sensorGap is 0 in almost every window of
- * a healthy fleet (median and MAD 0), so without a floor one missing step would be millions of σ; its unit is
- * one grid step of a 20-step horizon (0.05), so its z counts missing steps beyond the fleet's typical.
- * sensorMismatch is near 0 where speed and acceleration agree closely (simulated or well-filtered data); 0.1 m/s,
- * about the resolution and lag of a vehicle's speed signal, keeps sensor noise from reading as a fault.
- */
-export const MIN_SCALE: ComponentValues = { sensorGap: 0.05, sensorMismatch: 0.1 };
 
 /**
  * The most recent `capacity` values of one score (a ring buffer): the fleet's recent distribution
@@ -73,12 +59,12 @@ export class RecentValues {
     return i + 1 < s.length ? s[i] + (s[i + 1] - s[i]) * (pos - i) : s[i];
   }
 
-  /** Median and robust scale (1.4826 · MAD, floored at `minScale` and so that a constant history does not divide by zero). */
-  centre(minScale = 0): { median: number; scale: number } {
+  /** Median and robust scale (1.4826 · MAD, floored so a constant history does not divide by zero). */
+  centre(): { median: number; scale: number } {
     const median = this.quantile(0.5);
     const dev = this.sorted().map((v) => Math.abs(v - median)).sort((a, b) => a - b);
     const mad = dev.length ? dev[Math.floor((dev.length - 1) / 2)] : Number.NaN;
-    return { median, scale: Math.max(1.4826 * mad, 1e-6, Math.abs(median) * 1e-3, minScale) };
+    return { median, scale: Math.max(1.4826 * mad, 1e-6, Math.abs(median) * 1e-3) };
   }
 
   toJSON(): { values: number[]; next: number } {
@@ -171,7 +157,7 @@ export class SurpriseCalibrator {
 
   /** Each component's recent centre; undefined for a component never seen (no z for it). */
   private centres(): Partial<Record<Component, { median: number; scale: number }>> {
-    return Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].centre(MIN_SCALE[c])]));
+    return Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].centre()]));
   }
 
   /** Scores without learning (evaluation, explanations). */

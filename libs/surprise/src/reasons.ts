@@ -66,8 +66,7 @@ function missText(input: WindowExplanationInput, m: { channel: string; i: number
 /**
  * Reasons in words a reviewer understands, strongest first: each component whose robust z reaches
  * `minZ` ("predicted steering +12°, actual −20°"; "scene unlike anything seen"; "model unsure: members
- * disagree"; "sensor fault: the vehicle reported no samples for 1.2 s of the 2.0 s ahead"; "sensor fault:
- * speed and acceleration disagree by 2.3 m/s"), then every rule trigger that fired.
+ * disagree"), then every rule trigger that fired.
  */
 export function explainWindow(input: WindowExplanationInput, minZ = 3): Reason[] {
   const reasons: { z: number; r: Reason }[] = [];
@@ -93,26 +92,14 @@ export function explainWindow(input: WindowExplanationInput, minZ = 3): Reason[]
     const x = ratio('disagreement');
     reasons.push({ z: zd, r: { kind: 'disagreement', text: `model unsure: members disagree (${x ? `${x.toFixed(1)}× the usual spread` : 'unusual spread'})`, z: round(zd) } });
   }
-  const zg = input.z.sensorGap;
-  const gap = input.components.sensorGap;
-  if (zg !== undefined && zg >= minZ && gap !== undefined && gap > 0) {
-    const horizonS = input.t.length ? input.t[input.t.length - 1] / 1000 : Number.NaN;
-    const seconds = Number.isFinite(horizonS) ? `${(gap * horizonS).toFixed(1)} s of the ${horizonS.toFixed(1)} s ahead` : `${Math.round(gap * 100)}% of the horizon`;
-    reasons.push({ z: zg, r: { kind: 'sensor_gap', text: `sensor fault: the vehicle reported no samples for ${seconds}`, z: round(zg) } });
-  }
-  const zm = input.z.sensorMismatch;
-  const mismatch = input.components.sensorMismatch;
-  if (zm !== undefined && zm >= minZ && mismatch !== undefined) {
-    reasons.push({ z: zm, r: { kind: 'sensor_mismatch', text: `sensor fault: speed and acceleration disagree by ${mismatch.toFixed(1)} m/s (a frozen or wrong speed signal?)`, z: round(zm) } });
-  }
   reasons.sort((a, b) => b.z - a.z);
   return [...reasons.map((x) => x.r), ...input.triggers.map((t) => ({ kind: t.trigger, text: t.text, value: round(t.value) }))];
 }
 
 /**
  * The reasons of an edge case: explainWindow's, and when no component reaches `minZ` (a peak carried by
- * the combined evidence, or by triggers alone), its strongest component however modest, so every edge
- * case says what the model made of it. Component reasons are the ones that carry a z.
+ * triggers, or a total above the bar with no single component there), its strongest component however
+ * modest, so every edge case says what the model made of it. Component reasons are the ones that carry a z.
  */
 export function explainEdgeCase(input: WindowExplanationInput, minZ = 3): Reason[] {
   const reasons = explainWindow(input, minZ);
@@ -123,16 +110,11 @@ export function explainEdgeCase(input: WindowExplanationInput, minZ = 3): Reason
 
 /**
  * Which review queue: 'annotation' when the model itself is the problem (its members disagree or the
- * scene is new to it: label and retrain) or the data is (a sensor gap or mismatch: label it a sensor fault), 'safety'
- * when a confident model saw the driver do something rare or risky (large action NLL, or rule triggers alone).
+ * scene is new to it: label and retrain), 'safety' when a confident model saw the driver do something
+ * rare or risky (large action NLL, or rule triggers alone).
  */
 export function chooseQueue(z: ComponentValues): 'annotation' | 'safety' {
-  const unsure = Math.max(
-    z.disagreement ?? Number.NEGATIVE_INFINITY,
-    z.latent ?? Number.NEGATIVE_INFINITY,
-    z.sensorGap ?? Number.NEGATIVE_INFINITY,
-    z.sensorMismatch ?? Number.NEGATIVE_INFINITY,
-  );
+  const unsure = Math.max(z.disagreement ?? Number.NEGATIVE_INFINITY, z.latent ?? Number.NEGATIVE_INFINITY);
   const action = Math.max(z.nllLateral ?? Number.NEGATIVE_INFINITY, z.nllLongitudinal ?? Number.NEGATIVE_INFINITY);
   return unsure > action ? 'annotation' : 'safety';
 }

@@ -2,13 +2,11 @@ import { type ActionSample } from '@surprisal/contracts';
 import { type LoadedModel, type SequenceInputs } from '@surprisal/inference';
 import {
   DEFAULT_WINDOW_OPTIONS,
-  horizonGapShare,
   latentError,
   planWindows,
   resampleToGrid,
   ruleTriggers,
   scoreActions,
-  speedAccelMismatch,
   stepMs,
   unit,
   type ComponentValues,
@@ -198,11 +196,6 @@ export async function scoreSegments(model: LoadedModel, segments: readonly Segme
       if (Number.isFinite(s.disagreement)) components.disagreement = s.disagreement;
       const le = latentByRow.get(i);
       if (le !== undefined) components.latent = le;
-      // Where the logger stopped reporting (the required channel absent mid-drive): the NLL cannot see it.
-      components.sensorGap = horizonGapShare(p.grid, plan.nowIdx, H, DEFAULT_WINDOW_OPTIONS.requiredChannel);
-      // Where speed and acceleration disagree (a frozen speed signal the predictor would take for calm driving).
-      const mismatch = speedAccelMismatch(p.grid, plan.nowIdx, H);
-      if (Number.isFinite(mismatch)) components.sensorMismatch = mismatch;
 
       const series: WindowSeries = { t: [], actual: {}, predicted: {}, predictor: kind };
       for (let j = 0; j < H; j++) series.t.push((j + 1) * step);

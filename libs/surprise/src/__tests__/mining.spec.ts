@@ -85,17 +85,6 @@ describe('reasons', () => {
     expect(explainWindow({ ...base, z: { disagreement: 5 } })[0].text).toMatch(/^model unsure: members disagree/);
   });
 
-  it('names sensor faults (a gap in seconds of the horizon, a speed/acceleration mismatch) and sends them to annotation', () => {
-    const t = Array.from({ length: 20 }, (_, j) => (j + 1) * 100);
-    const reasons = explainWindow({ ...base, t, components: { ...base.components, sensorGap: 0.35 }, z: { nllLateral: 1, sensorGap: 7 } });
-    expect(reasons[0]).toMatchObject({ kind: 'sensor_gap', z: 7, text: 'sensor fault: the vehicle reported no samples for 0.7 s of the 2.0 s ahead' });
-    expect(explainWindow({ ...base, t, components: { ...base.components, sensorGap: 0 }, z: { sensorGap: 0 } }, 0).some((r) => r.kind === 'sensor_gap')).toBe(false);
-    expect(chooseQueue({ nllLongitudinal: 2, sensorGap: 7 })).toBe('annotation');
-    const frozen = explainWindow({ ...base, t, components: { ...base.components, sensorMismatch: 2.34 }, z: { sensorMismatch: 23 } });
-    expect(frozen[0]).toMatchObject({ kind: 'sensor_mismatch', text: 'sensor fault: speed and acceleration disagree by 2.3 m/s (a frozen or wrong speed signal?)' });
-    expect(chooseQueue({ nllLongitudinal: 2, sensorMismatch: 23 })).toBe('annotation');
-  });
-
   it('gives an edge case its strongest component when none reaches the bar, and adds nothing when one does', () => {
     const modest = { ...base, z: { nllLateral: 1.5, latent: 2.2, disagreement: 0.4 } };
     expect(explainWindow(modest).map((r) => r.kind)).toEqual(['steering_reversal']);
