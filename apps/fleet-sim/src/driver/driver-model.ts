@@ -37,6 +37,9 @@ export function drawStyle(rng: Rng): DriverStyle {
   };
 }
 
+/** The firmest braking, m/s², with which a driver still stops for a yellow light (else it drives on). */
+const STOP_FOR_YELLOW_DECEL = 3.5;
+
 /** What a scenario may ask of the driver (an unusual manoeuvre has no cause in the world). */
 export interface DriverOverrides {
   /** Lane centre to drive in instead of the usual one. */
@@ -107,7 +110,11 @@ export class DriverModel {
 
     // Speed.
     const decel = this.style.comfortDecel;
-    let v0 = world.road.speedCap(ego.s, 160, decel, dir) * this.style.speedFactor * world.weatherSpeedFactor;
+    // Look far enough ahead that a lower limit or a curve enters the view while the comfortable
+    // braking envelope is still above the current speed: the driver then eases off smoothly instead
+    // of braking at once when it appears (a fixed 160 m made a step of up to 3 m/s² at 25 m/s).
+    const lookAhead = Math.max(160, 25 + (ego.v * ego.v) / (1.2 * decel) + 50);
+    let v0 = world.road.speedCap(ego.s, lookAhead, decel, dir) * this.style.speedFactor * world.weatherSpeedFactor;
     if (this.overrides.maxSpeed !== undefined) v0 = Math.min(v0, this.overrides.maxSpeed);
     const follow = (gap: number, dv: number) => idm(ego.v, v0, gap, dv, this.style.headway, this.style.maxAccel, decel, 3);
     // Above the wanted speed (a lower limit or a curve ahead) the driver brakes towards it, not just lifts off.
@@ -127,8 +134,13 @@ export class DriverModel {
       if (x) {
         const colour = world.road.lightAt(x, world.t);
         const dist = (x.s - ego.s) * dir - STOP_LINE_OFFSET;
-        const canStop = dist > (ego.v * ego.v) / (2 * 3.5);
-        if (dist > -1 && (colour === 'red' || (colour === 'yellow' && canStop))) accel = Math.min(accel, follow(Math.max(dist, 0.1), ego.v));
+        // The constant deceleration that ends at the stop line: a driver stops for a yellow only when
+        // it is firm at most, and never brakes much harder than it (IDM's gap term alone asked for
+        // up to 8 m/s² when a light turned yellow 30 m ahead, a stop no everyday driver makes).
+        const needed = (ego.v * ego.v) / (2 * Math.max(dist, 0.1));
+        if (dist > -1 && (colour === 'red' || (colour === 'yellow' && needed <= STOP_FOR_YELLOW_DECEL))) {
+          accel = Math.min(accel, Math.max(follow(Math.max(dist, 0.1), ego.v), -1.15 * needed - 0.3));
+        }
       }
     }
     // Turning around: slow to walking pace first, and keep it while the car is across the road.
