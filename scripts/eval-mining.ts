@@ -13,7 +13,11 @@
  * For a model trained on some types, name them with --seen: their events are left out of AUROC,
  * count as misses in precision@k, and are reported on their own line. A good model is not surprised
  * by them, so a low share in the top 5% is what that line should show.
+ *
+ * Diagnostics: EVAL_DIAGNOSTICS=1 prints other ways to combine the components; EVAL_DUMP=FILE writes every
+ * window (components, z, total, labels, predicted vs actual) as JSON lines and the truth to FILE.truth.
  */
+import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { defaultModelDir, LoadedModel, parseDevices } from '@surprisal/inference';
 import { COMPONENTS, findPeaks, SurpriseCalibrator, type Component } from '@surprisal/surprise';
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
       batch.push({ segmentId: `${driveId}/${t}`, vehicleId: d.vehicleId, driveId, startT: t, endT: t + SEGMENT_MS, samples, frames });
     }
     const windows = await scoreSegments(model, batch);
-    const cal = calibrator.calibrateBatch(windows.map((w) => w.components));
+    const cal = calibrator.calibrateBatch(windows.map((w) => w.components), windows.map((w) => ({ group: w.segmentId, t: w.startT })));
     windows.forEach((w, i) => {
       const severity = w.triggers.reduce((s, h) => s + 1 + Math.min(h.value / 100, 0.5), 0);
       scored.push({ w, z: cal[i].z, surprise: cal[i].total, pValue: cal[i].pValue, trigger: severity, random: rand(), ...classify(w) });
@@ -185,6 +189,12 @@ async function main(): Promise<void> {
       });
     }
     console.log(`local-baseline AUROC: ${fmtN(auroc(ranked.map((s) => local.get(s)!), labels))}`);
+  }
+  if (process.env.EVAL_DUMP) {
+    // One JSON line per window (components, z, labels, predicted vs actual): for offline analysis of the scoring.
+    const types = (w: RawWindow) => fleet.truth.filter((t) => overlaps([t], w.driveId, w.startT, w.endT)).map((t) => t.scenario);
+    writeFileSync(process.env.EVAL_DUMP, scored.map((s) => JSON.stringify({ driveId: s.w.driveId, t: s.w.startT, c: s.w.components, z: s.z, surprise: s.surprise, trigger: s.trigger, positive: s.positive, types: types(s.w), series: s.w.series, triggers: s.w.triggers.map((h) => h.trigger) })).join('\n'));
+    writeFileSync(`${process.env.EVAL_DUMP}.truth`, fleet.truth.map((t) => JSON.stringify(t)).join('\n'));
   }
   console.log(`component AUROC: ${COMPONENTS.map((c) => `${c} ${comp(c)}`).join(', ')}`);
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : ' n/a');

@@ -1,7 +1,17 @@
-/** The surprise components kept apart so a reviewer sees why (window_scores.components). */
-export const COMPONENTS = ['nllLateral', 'nllLongitudinal', 'latent', 'disagreement'] as const;
+/**
+ * The surprise components kept apart so a reviewer sees why (window_scores.components): the model's
+ * (action NLL, latent error, ensemble disagreement) and the data's own (speedFlatline: a frozen signal).
+ */
+export const COMPONENTS = ['nllLateral', 'nllLongitudinal', 'latent', 'disagreement', 'speedFlatline'] as const;
 export type Component = (typeof COMPONENTS)[number];
 export type ComponentValues = Partial<Record<Component, number>>;
+
+/**
+ * The least robust scale of a component, in its own units. A share that is 0 in most windows has a MAD of
+ * 0, and without a floor its first small non-zero value would be a z in the thousands; a tenth of the
+ * horizon is the smallest difference that means another situation.
+ */
+const MIN_SCALE: ComponentValues = { speedFlatline: 0.1 };
 
 /**
  * The most recent `capacity` values of one score (a ring buffer): the fleet's recent distribution
@@ -80,16 +90,36 @@ export function normalTail(z: number): number {
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
 
+/**
+ * How the combined evidence of a window is formed; a persisted reference of another kind (an older
+ * engine's raw scores, on another scale) is dropped on load rather than mixed in.
+ */
+export const EVIDENCE_KIND = 'pooled-log-evidence-v1';
+
+/** Half-width of the neighbourhood whose evidence a window's total pools, ms (±2 s: the horizon). */
+export const EVIDENCE_HALF_WIDTH_MS = 2000;
+
 export interface CalibrationState {
   components: Partial<Record<Component, { values: number[]; next: number }>>;
   total: { values: number[]; next: number } | undefined;
   seen: number;
+  /** EVIDENCE_KIND of `total`'s values (absent in states written before it existed). */
+  evidence?: string;
+}
+
+/** Where a window sits: its evidence pools with that of the windows of the same group (segment) near it in time. */
+export interface WindowPlace {
+  group: string;
+  /** The window's start (its 'now'), epoch ms. */
+  t: number;
 }
 
 export interface CalibratedScore {
   /** Robust z of each present component against its recent distribution. */
   z: ComponentValues;
-  /** The combined raw evidence: the largest component z (so one channel's surprise is not diluted). */
+  /** The window's own evidence (windowEvidence of z). */
+  evidence: number;
+  /** The combined evidence: the mean evidence of the window's neighbourhood (pooledEvidence). */
   raw: number;
   /** The calibrated total: robust z of raw against the recent raws of this model version. */
   total: number;
@@ -97,24 +127,70 @@ export interface CalibratedScore {
   pValue: number;
 }
 
-/** Robust z of each component against its centre, and the largest of them (0 when none). */
-function zRaw(w: ComponentValues, centres: Partial<Record<Component, { median: number; scale: number }>>): { z: ComponentValues; raw: number } {
+/**
+ * A window's own evidence: Σ over its components of ln(1 + max(0, z)). A channel's surprise counts
+ * whole whatever the others say, channels that agree add up, and the logarithm tames the tail so that
+ * one extreme window (z in the hundreds is common for a hard brake under a narrow prediction) cannot
+ * outweigh the neighbours it is pooled with.
+ */
+export function windowEvidence(z: ComponentValues): number {
+  let e = 0;
+  for (const c of COMPONENTS) {
+    const v = z[c];
+    if (v !== undefined && v > 0) e += Math.log1p(v);
+  }
+  return e;
+}
+
+/**
+ * Each window's combined evidence: the mean evidence of the windows of its group (its segment) starting
+ * within ±halfWidthMs of it. One 2 s window is a noisy witness and a real event lasts seconds, so pooling
+ * neighbours lets a sustained deviation (a swerve, a stop for a pedestrian, a lane shift) outrank the
+ * isolated spikes of ordinary driving. Groups are segments so a stored score never changes when a later
+ * segment arrives; a window without neighbours is its own neighbourhood.
+ */
+export function pooledEvidence(evidence: readonly number[], places: readonly WindowPlace[], halfWidthMs = EVIDENCE_HALF_WIDTH_MS): number[] {
+  if (evidence.length !== places.length) throw new Error(`pooledEvidence: ${evidence.length} values for ${places.length} places`);
+  const groups = new Map<string, number[]>();
+  places.forEach((p, i) => {
+    const g = groups.get(p.group);
+    if (g) g.push(i);
+    else groups.set(p.group, [i]);
+  });
+  const out = new Array<number>(evidence.length);
+  for (const idx of groups.values()) {
+    idx.sort((a, b) => places[a].t - places[b].t);
+    const ev = idx.map((i) => evidence[i]);
+    // A sliding window over the time-sorted group: [lo, hi) holds the neighbours of position k.
+    let lo = 0;
+    let hi = 0;
+    let sum = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const t = places[idx[k]].t;
+      while (hi < idx.length && places[idx[hi]].t <= t + halfWidthMs) sum += ev[hi++];
+      while (places[idx[lo]].t < t - halfWidthMs) sum -= ev[lo++];
+      out[idx[k]] = sum / (hi - lo);
+    }
+  }
+  return out;
+}
+
+/** Robust z of each component against its centre, and the window's evidence from them. */
+function zEvidence(w: ComponentValues, centres: Partial<Record<Component, { median: number; scale: number }>>): { z: ComponentValues; evidence: number } {
   const z: ComponentValues = {};
-  let raw = Number.NEGATIVE_INFINITY;
   for (const c of COMPONENTS) {
     const v = w[c];
     const centre = centres[c];
     if (v === undefined || !Number.isFinite(v) || !centre) continue;
     z[c] = (v - centre.median) / centre.scale;
-    raw = Math.max(raw, z[c]);
   }
-  return { z, raw: Number.isFinite(raw) ? raw : 0 };
+  return { z, evidence: windowEvidence(z) };
 }
 
 /**
- * Streaming calibration for one model version: each component and the combined score are compared with
- * the most recent values the fleet produced under the same model, so a threshold on `pValue` (or on
- * `total`, in robust standard deviations) means the same across vehicles and model versions. A batch
+ * Streaming calibration for one model version: each component and the combined evidence are compared
+ * with the most recent values the fleet produced under the same model, so a threshold on `pValue` (or
+ * on `total`, in robust standard deviations) means the same across vehicles and model versions. A batch
  * joins the reference before it is scored (conformal style), so a cold start calibrates on itself.
  */
 export class SurpriseCalibrator {
@@ -133,7 +209,7 @@ export class SurpriseCalibrator {
     readonly minReference = 256,
   ) {
     this.components = Object.fromEntries(COMPONENTS.map((c) => [c, new RecentValues(capacity, state?.components[c])])) as Record<Component, RecentValues>;
-    this.totals = new RecentValues(capacity, state?.total);
+    this.totals = new RecentValues(capacity, state?.evidence === EVIDENCE_KIND ? state.total : undefined);
     this.seenCount = state?.seen ?? 0;
   }
 
@@ -141,31 +217,41 @@ export class SurpriseCalibrator {
     return this.seenCount;
   }
 
-  /** Adds a batch of windows to the reference, then scores each of them. */
-  calibrateBatch(batch: readonly ComponentValues[]): CalibratedScore[] {
+  /**
+   * Adds a batch of windows to the reference, then scores each of them. `places` (one per window) pools
+   * each window's evidence with its neighbours' (pooledEvidence); without them each window stands alone.
+   */
+  calibrateBatch(batch: readonly ComponentValues[], places?: readonly WindowPlace[]): CalibratedScore[] {
     for (const w of batch) for (const c of COMPONENTS) if (w[c] !== undefined) this.components[c].add(w[c]);
     const centres = this.centres();
-    const partial = batch.map((w) => zRaw(w, centres));
-    for (const p of partial) this.totals.add(p.raw);
+    const partial = batch.map((w) => zEvidence(w, centres));
+    const evidence = partial.map((p) => p.evidence);
+    const raws = places ? pooledEvidence(evidence, places) : evidence;
+    for (const r of raws) this.totals.add(r);
     this.seenCount += batch.length;
     const t = this.totals.centre();
-    return partial.map((p) => {
-      const total = (p.raw - t.median) / t.scale;
-      return { ...p, total, pValue: this.pValueOf(p.raw, total) };
+    return partial.map((p, i) => {
+      const total = (raws[i] - t.median) / t.scale;
+      return { ...p, raw: raws[i], total, pValue: this.pValueOf(raws[i], total) };
     });
   }
 
   /** Each component's recent centre; undefined for a component never seen (no z for it). */
   private centres(): Partial<Record<Component, { median: number; scale: number }>> {
-    return Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].centre()]));
+    return Object.fromEntries(
+      COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => {
+        const centre = this.components[c].centre();
+        return [c, { median: centre.median, scale: Math.max(centre.scale, MIN_SCALE[c] ?? 0) }];
+      }),
+    );
   }
 
-  /** Scores without learning (evaluation, explanations). */
+  /** Scores one window on its own, without learning (evaluation, explanations). */
   score(w: ComponentValues): CalibratedScore {
-    const { z, raw } = zRaw(w, this.centres());
+    const { z, evidence } = zEvidence(w, this.centres());
     const t = this.totals.centre();
-    const total = this.totals.size ? (raw - t.median) / t.scale : raw;
-    return { z, raw, total, pValue: this.pValueOf(raw, total) };
+    const total = this.totals.size ? (evidence - t.median) / t.scale : evidence;
+    return { z, evidence, raw: evidence, total, pValue: this.pValueOf(evidence, total) };
   }
 
   private pValueOf(raw: number, total: number): number {
@@ -182,6 +268,7 @@ export class SurpriseCalibrator {
       components: Object.fromEntries(COMPONENTS.filter((c) => this.components[c].size > 0).map((c) => [c, this.components[c].toJSON()])),
       total: this.totals.toJSON(),
       seen: this.seenCount,
+      evidence: EVIDENCE_KIND,
     };
   }
 }

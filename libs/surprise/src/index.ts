@@ -1,4 +1,5 @@
 export * from './calibration';
+export * from './data-quality';
 export * from './grid';
 export * from './model-io';
 export * from './nll';

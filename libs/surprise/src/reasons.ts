@@ -92,6 +92,11 @@ export function explainWindow(input: WindowExplanationInput, minZ = 3): Reason[]
     const x = ratio('disagreement');
     reasons.push({ z: zd, r: { kind: 'disagreement', text: `model unsure: members disagree (${x ? `${x.toFixed(1)}× the usual spread` : 'unusual spread'})`, z: round(zd) } });
   }
+  const zf = input.z.speedFlatline;
+  const flat = input.components.speedFlatline;
+  if (zf !== undefined && zf >= minZ && flat !== undefined) {
+    reasons.push({ z: zf, r: { kind: 'sensor', text: `sensor fault: speed signal frozen over ${Math.round(flat * 100)}% of the horizon while moving`, z: round(zf) } });
+  }
   reasons.sort((a, b) => b.z - a.z);
   return [...reasons.map((x) => x.r), ...input.triggers.map((t) => ({ kind: t.trigger, text: t.text, value: round(t.value) }))];
 }
@@ -110,11 +115,12 @@ export function explainEdgeCase(input: WindowExplanationInput, minZ = 3): Reason
 
 /**
  * Which review queue: 'annotation' when the model itself is the problem (its members disagree or the
- * scene is new to it: label and retrain), 'safety' when a confident model saw the driver do something
- * rare or risky (large action NLL, or rule triggers alone).
+ * scene is new to it: label and retrain) or the data is (a frozen sensor: label it so training can skip
+ * or learn it), 'safety' when a confident model saw the driver do something rare or risky (large action
+ * NLL, or rule triggers alone).
  */
 export function chooseQueue(z: ComponentValues): 'annotation' | 'safety' {
-  const unsure = Math.max(z.disagreement ?? Number.NEGATIVE_INFINITY, z.latent ?? Number.NEGATIVE_INFINITY);
+  const unsure = Math.max(z.disagreement ?? Number.NEGATIVE_INFINITY, z.latent ?? Number.NEGATIVE_INFINITY, z.speedFlatline ?? Number.NEGATIVE_INFINITY);
   const action = Math.max(z.nllLateral ?? Number.NEGATIVE_INFINITY, z.nllLongitudinal ?? Number.NEGATIVE_INFINITY);
   return unsure > action ? 'annotation' : 'safety';
 }

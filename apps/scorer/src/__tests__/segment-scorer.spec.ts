@@ -46,10 +46,11 @@ describe('scoreSegments (real model, actions only)', () => {
     expect(w0.series.t).toHaveLength(20);
     expect(w0.series.actual.steering).toHaveLength(20);
     expect(w0.series.predicted.steering.mean).toHaveLength(20);
-    expect(Object.keys(w0.components).sort()).toEqual(['disagreement', 'nllLateral', 'nllLongitudinal']);
+    expect(Object.keys(w0.components).sort()).toEqual(['disagreement', 'nllLateral', 'nllLongitudinal', 'speedFlatline']);
+    expect(w0.components.speedFlatline).toBe(0);
 
     const cal = new SurpriseCalibrator(4096);
-    const scores = cal.calibrateBatch(windows.map((w) => w.components));
+    const scores = cal.calibrateBatch(windows.map((w) => w.components), windows.map((w) => ({ group: w.segmentId, t: w.startT })));
     const hit = (i: number) => windows[i].startT + 2000 >= eventT && windows[i].startT < eventT + 2000;
     const best = scores.map((s, i) => ({ s, i })).sort((a, b) => b.s.total - a.s.total)[0];
     expect(hit(best.i)).toBe(true);

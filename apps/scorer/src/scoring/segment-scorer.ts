@@ -7,6 +7,7 @@ import {
   resampleToGrid,
   ruleTriggers,
   scoreActions,
+  speedFlatline,
   stepMs,
   unit,
   type ComponentValues,
@@ -196,6 +197,8 @@ export async function scoreSegments(model: LoadedModel, segments: readonly Segme
       if (Number.isFinite(s.disagreement)) components.disagreement = s.disagreement;
       const le = latentByRow.get(i);
       if (le !== undefined) components.latent = le;
+      const flat = speedFlatline(p.grid, plan.nowIdx + 1, H);
+      if (flat !== undefined) components.speedFlatline = flat;
 
       const series: WindowSeries = { t: [], actual: {}, predicted: {}, predictor: kind };
       for (let j = 0; j < H; j++) series.t.push((j + 1) * step);

@@ -129,7 +129,7 @@ export class ScoreSegmentsUseCase {
       cal = new SurpriseCalibrator(this.settings.calibrationWindows, await this.calibration.load(active.versionId));
       this.calibrators.set(active.versionId, cal);
     }
-    const scores = cal.calibrateBatch(raw.map((w) => w.components));
+    const scores = cal.calibrateBatch(raw.map((w) => w.components), raw.map((w) => ({ group: w.segmentId, t: w.startT })));
     // The reservoir is persisted at most every few seconds per model version (a restart loses at most that much).
     if (raw.length > 0 && Date.now() - (this.savedAt.get(active.versionId) ?? 0) >= CALIBRATION_SAVE_MS) {
       await this.calibration.save(active.versionId, cal.toState());

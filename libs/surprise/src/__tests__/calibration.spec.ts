@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalTail, RecentValues, SurpriseCalibrator, type CalibrationState } from '../calibration';
+import { EVIDENCE_KIND, normalTail, pooledEvidence, RecentValues, SurpriseCalibrator, windowEvidence, type CalibrationState } from '../calibration';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -67,5 +67,78 @@ describe('SurpriseCalibrator', () => {
     const cold = new SurpriseCalibrator(512, undefined, 256).calibrateBatch([{ nllLateral: 1 }, { nllLateral: 1.1 }, { nllLateral: 0.9 }, { nllLateral: 9 }]);
     expect(cold[3].total).toBeGreaterThan(cold[0].total);
     expect(cold[3].pValue).toBeLessThan(cold[0].pValue);
+  });
+});
+
+describe('windowEvidence', () => {
+  it('adds ln(1 + z) over the components that are above their centre (hand-computed)', () => {
+    expect(windowEvidence({ nllLateral: 3, nllLongitudinal: -1, latent: 1 })).toBeCloseTo(Math.log(4) + Math.log(2), 12);
+    expect(windowEvidence({})).toBe(0);
+    // One channel counts whole whatever the others say.
+    expect(windowEvidence({ nllLateral: 20, disagreement: -2 })).toBeCloseTo(Math.log(21), 12);
+  });
+});
+
+describe('pooledEvidence', () => {
+  const at = (group: string, ...ts: number[]) => ts.map((t) => ({ group, t }));
+
+  it('is the mean evidence of the same group within ±half-width (hand-computed)', () => {
+    const out = pooledEvidence([0, 3, 0, 1], at('s1', 0, 500, 1000, 1500), 500);
+    expect(out).toEqual([1.5, 1, 4 / 3, 0.5]);
+  });
+
+  it('never pools across groups, and does not depend on the order windows come in', () => {
+    const places = [...at('a', 0, 500, 1000), ...at('b', 0, 500, 1000)];
+    const values = [9, 0, 0, 0, 0, 0];
+    const out = pooledEvidence(values, places, 2000);
+    expect(out).toEqual([3, 3, 3, 0, 0, 0]);
+    const order = [4, 1, 5, 0, 3, 2];
+    const shuffled = pooledEvidence(order.map((i) => values[i]), order.map((i) => places[i]), 2000);
+    order.forEach((i, k) => expect(shuffled[k]).toBe(out[i]));
+    expect(() => pooledEvidence([1], [])).toThrow(/1 values for 0 places/);
+  });
+
+  it('ranks a deviation sustained over seconds above a lone spike of a larger z', () => {
+    const ts = Array.from({ length: 9 }, (_, i) => i * 500);
+    const ev = (zs: number[]) => zs.map((z) => windowEvidence({ nllLateral: z }));
+    const spike = pooledEvidence(ev([0, 0, 0, 0, 30, 0, 0, 0, 0]), at('s', ...ts), 2000);
+    const sustained = pooledEvidence(ev([0, 0, 3, 3, 3, 3, 3, 0, 0]), at('s', ...ts), 2000);
+    expect(sustained[4]).toBeGreaterThan(spike[4]);
+    // …and a window alone is its own neighbourhood.
+    expect(pooledEvidence([2.5], at('s', 0))).toEqual([2.5]);
+  });
+});
+
+describe('SurpriseCalibrator with places', () => {
+  const rand = lcg(11);
+  const drive = Array.from({ length: 400 }, (_, i) => ({ group: `seg${Math.floor(i / 40)}`, t: i * 500 }));
+  const quiet = () => ({ nllLateral: rand() * 2, nllLongitudinal: rand() * 2 });
+
+  it('lifts a sustained event above the noise and calibrates the pooled evidence', () => {
+    const batch = drive.map((_, i) => (i >= 200 && i < 208 ? { nllLateral: 12, nllLongitudinal: rand() * 2 } : quiet()));
+    const cal = new SurpriseCalibrator(4096);
+    const scores = cal.calibrateBatch(batch, drive);
+    const event = scores.slice(200, 208).map((s) => s.total);
+    const rest = scores.filter((_, i) => i < 195 || i >= 213).map((s) => s.total);
+    expect(Math.min(...event)).toBeGreaterThan(Math.max(...rest));
+    expect(Math.min(...event)).toBeGreaterThan(3);
+    expect(scores[204].pValue).toBeLessThan(0.02);
+    // The window's own evidence comes from its z; raw is the neighbourhood's mean that total calibrates.
+    expect(scores[204].evidence).toBeCloseTo(windowEvidence(scores[204].z), 12);
+    const neighbours = scores.slice(200, 209);
+    expect(scores[204].raw).toBeCloseTo(neighbours.reduce((a, s) => a + s.evidence, 0) / neighbours.length, 12);
+  });
+
+  it('drops a persisted reference of another evidence kind rather than mixing scales', () => {
+    const cal = new SurpriseCalibrator(512);
+    cal.calibrateBatch(drive.map(quiet), drive);
+    const state = cal.toState();
+    expect(state.evidence).toBe(EVIDENCE_KIND);
+    const old: CalibrationState = { ...state, evidence: undefined, total: { values: [500, 600, 700], next: 0 } };
+    const fromOld = new SurpriseCalibrator(512, old);
+    // With no reference left, total is the evidence itself; the components' reference is kept.
+    expect(fromOld.score({ nllLateral: 1 }).total).toBeCloseTo(fromOld.score({ nllLateral: 1 }).raw, 12);
+    expect(fromOld.typical('nllLateral')).toBeCloseTo(cal.typical('nllLateral'), 4);
+    expect(new SurpriseCalibrator(512, state).score({ nllLateral: 5 }).total).toBeCloseTo(cal.score({ nllLateral: 5 }).total, 3);
   });
 });

@@ -37,7 +37,7 @@ export class ListEdgeCasesQuery {
   @IsOptional() @Matches(WORD, { message: 'scenario must be a taxonomy id' })
   scenario?: string;
 
-  @ApiPropertyOptional({ description: 'Reason kind, e.g. action_nll, latent, disagreement.' })
+  @ApiPropertyOptional({ description: 'Reason kind, e.g. action_nll, latent, disagreement, sensor, hard_brake.' })
   @IsOptional() @Matches(WORD, { message: 'reasonKind must be a lower-case word' })
   reasonKind?: string;
 
