@@ -41,6 +41,7 @@ class TrainConfig:
     max_encoder_frames: int = 20000
     embedding_dropout: float = 0.15  # a window's frames all dropped, so the video predictor copes without them
     channel_dropout: float = 0.15  # a history channel (not speed) dropped, for vehicles that lack that signal
+    history_cut: float = 0.1  # a window's first steps dropped, as the scorer sees them at a drive's start or after a gap
 
 
 def pick_device(name: str) -> torch.device:
@@ -130,6 +131,17 @@ def drop_channels(mask: torch.Tensor, p: float, keep: int, gen: torch.Generator)
     return mask * (~drop).to(mask.dtype).to(mask.device)
 
 
+def cut_history(mask: torch.Tensor, emb_mask: torch.Tensor | None, p: float, gen: torch.Generator):
+    """With probability p a window ([B, H, C]) loses its first k ∈ [1, H/2] history steps, every channel and frame:
+    the scorer scores such windows (at least half the history present) at a drive's start and after a gap in logging,
+    and a model that never saw one mispredicts there, which reads as surprise."""
+    b, h = mask.shape[0], mask.shape[1]
+    cut = torch.rand(b, generator=gen) < p
+    k = torch.where(cut, torch.randint(1, h // 2 + 1, (b,), generator=gen), torch.zeros(b, dtype=torch.long))
+    keep = (torch.arange(h)[None, :] >= k[:, None]).to(mask.dtype).to(mask.device)
+    return mask * keep[..., None], None if emb_mask is None else emb_mask * keep
+
+
 @torch.no_grad()
 def validation_nll(model: BehaviourEnsemble, t: dict[str, torch.Tensor], io: ModelIo) -> float:
     model.eval()
@@ -166,6 +178,7 @@ def train_ensemble(train: Windows, val: Windows, io: ModelIo, cfg: TrainConfig, 
                 keep = (torch.rand(idx.numel(), generator=gen) >= cfg.embedding_dropout).float().to(device)
                 emb_mask = t["emb_mask"][idx] * keep[:, None]
             hist_mask = drop_channels(t["hist_mask"][idx], cfg.channel_dropout, io.channels.index("speed"), gen)
+            hist_mask, emb_mask = cut_history(hist_mask, emb_mask, cfg.history_cut, gen)
             means, log_vars = ensemble_forward(model, t, idx, emb_mask, hist_mask)
             loss = sum(gaussian_nll(means[m], log_vars[m], target[idx], t["fut_mask"][idx], t["weight"][idx] * boot[m, idx])
                        for m in range(members)) / members

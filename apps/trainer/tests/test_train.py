@@ -74,3 +74,23 @@ def test_channel_dropout_masks_whole_channels_but_never_speed():
     some = drop_channels(mask, 0.5, 0, gen)
     assert bool((some == some[:, :1]).all())  # a channel is dropped for the whole history or not at all
     assert 0 < float(some[..., 1:].mean()) < 1
+
+
+def test_cut_history_drops_a_prefix_of_at_most_half_the_history():
+    import torch
+
+    from surprisal_trainer.train import cut_history
+
+    gen = torch.Generator().manual_seed(0)
+    mask = torch.ones(64, 20, 4)
+    emb = torch.ones(64, 20)
+    cut, cut_emb = cut_history(mask, emb, 1.0, gen)
+    for b in range(64):
+        present = cut[b, :, 0]
+        k = int((present == 0).sum())
+        assert 1 <= k <= 10
+        assert torch.all(present[:k] == 0) and torch.all(present[k:] == 1)
+        assert torch.all(cut[b] == present[:, None])
+        assert torch.equal(cut_emb[b], present)
+    same, same_emb = cut_history(mask, None, 0.0, gen)
+    assert torch.equal(same, mask) and same_emb is None

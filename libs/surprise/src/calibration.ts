@@ -8,10 +8,10 @@ export type ComponentValues = Partial<Record<Component, number>>;
 
 /**
  * The least robust scale of a component, in its own units. A share that is 0 in most windows has a MAD of
- * 0, and without a floor its first small non-zero value would be a z in the thousands; a tenth of the
- * horizon is the smallest difference that means another situation.
+ * 0, and without a floor its first small non-zero value would be a z in the thousands; a fifth of the
+ * horizon is the least difference that means another situation (a live signal repeats for a step or two).
  */
-const MIN_SCALE: ComponentValues = { speedFlatline: 0.1 };
+const MIN_SCALE: ComponentValues = { speedFlatline: 0.2 };
 
 /**
  * The most recent `capacity` values of one score (a ring buffer): the fleet's recent distribution

@@ -6,22 +6,28 @@ const MOVING_MPS = 3;
 const MIN_MOVING_STEPS = 5;
 
 /**
- * The share of a horizon's steps (grid steps [from, from + n), each against the step before it) where a
- * moving vehicle's speed did not change at all: a frozen speed signal. A predictor takes a frozen history
- * at face value and predicts more of the same, so only the data itself shows it. A real speed signal moves
- * by some thousandths of a m/s between steps even at a steady cruise. Undefined when the vehicle is not
- * moving for long enough, or speed is absent.
+ * The longest run of a horizon's steps (grid steps [from, from + n), each against the step before it)
+ * over which a moving vehicle's speed did not change at all, as a share of the horizon: a frozen speed
+ * signal. A predictor takes a frozen history at face value and predicts more of the same, so only the
+ * data itself shows it. A live signal logged to the millimetre per second repeats a value for a step or
+ * two at a steady cruise, never for a second on end. Undefined when the vehicle is not moving for long
+ * enough, or speed is absent.
  */
 export function speedFlatline(grid: Grid, from: number, n: number): number | undefined {
   const speed = channelSeries(grid, 'speed', from - 1, n + 1);
   let moving = 0;
-  let flat = 0;
+  let run = 0;
+  let longest = 0;
   for (let k = 1; k < speed.length; k++) {
     const a = speed[k - 1];
     const b = speed[k];
-    if (a === null || b === null || b < MOVING_MPS) continue;
+    if (a === null || b === null || b < MOVING_MPS) {
+      run = 0;
+      continue;
+    }
     moving++;
-    if (a === b) flat++;
+    run = a === b ? run + 1 : 0;
+    longest = Math.max(longest, run);
   }
-  return moving >= MIN_MOVING_STEPS ? flat / moving : undefined;
+  return moving >= MIN_MOVING_STEPS ? longest / n : undefined;
 }
