@@ -1,5 +1,5 @@
 /**
- * npm run eval:mining -- --seed N [--vehicles 10] [--minutes 5] [--video on|off] [--k 50] [--seen type,type]
+ * npm run eval:mining -- --seed N [--vehicles 10] [--minutes 5] [--warmup 2] [--video on|off] [--k 50] [--seen type,type]
  *
  * Runs a held-out simulated fleet (the seed given; the default model never saw the simulator's
  * scenario types in training) through the engine's scoring and mining code — the same window
@@ -20,7 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { defaultModelDir, LoadedModel, parseDevices } from '@surprisal/inference';
-import { COMPONENTS, findPeaks, SurpriseCalibrator, type Component } from '@surprisal/surprise';
+import { COMPONENTS, findPeaks, SurpriseCalibrator, type CalibratedScore, type Component } from '@surprisal/surprise';
 import { Rng } from '../apps/fleet-sim/src/core/rng';
 import { MemorySink } from '../apps/fleet-sim/src/outputs/memory.sink';
 import { parseScenarioPlan, SCENARIO_TYPES } from '../apps/fleet-sim/src/scenarios/registry';
@@ -31,7 +31,7 @@ import { scoreSegments, segmentSpan, type RawWindow, type SegmentToScore } from 
 
 const SEGMENT_MS = 20_000;
 
-function args(): { seed: number; vehicles: number; minutes: number; video: boolean; k: number; seen: string[] } {
+function args(): { seed: number; vehicles: number; minutes: number; warmup: number; video: boolean; k: number; seen: string[] } {
   const a = process.argv.slice(2);
   const get = (name: string, fallback: string) => {
     const i = a.indexOf(`--${name}`);
@@ -45,7 +45,9 @@ function args(): { seed: number; vehicles: number; minutes: number; video: boole
   const seen = get('seen', '').split(',').map((t) => t.trim()).filter(Boolean);
   const unknown = seen.filter((t) => !SCENARIO_TYPES.has(t as never));
   if (unknown.length) throw new Error(`--seen: unknown scenario type(s) ${unknown.join(', ')} (known: ${[...SCENARIO_TYPES.keys()].join(', ')})`);
-  return { seed: num('seed', 1), vehicles: num('vehicles', 10), minutes: num('minutes', 5), video: get('video', 'on') !== 'off', k: num('k', 50), seen };
+  const warmup = Number(get('warmup', '2'));
+  if (!Number.isFinite(warmup) || warmup < 0) throw new Error('--warmup: expected minutes ≥ 0');
+  return { seed: num('seed', 1), vehicles: num('vehicles', 10), minutes: num('minutes', 5), warmup, video: get('video', 'on') !== 'off', k: num('k', 50), seen };
 }
 
 /** AUROC by the rank-sum (ties count half). */
@@ -101,32 +103,28 @@ function precisionAtK(scored: readonly Scored[], key: 'surprise' | 'trigger' | '
   return { precision: top.length ? hits / top.length : Number.NaN, cases: cases.length };
 }
 
-async function main(): Promise<void> {
-  const o = args();
-  const began = Date.now();
-  const startMs = Math.floor(Date.UTC(2026, 0, 5, 9) / SEGMENT_MS) * SEGMENT_MS + o.seed * 3_600_000;
+/** A simulated fleet, its samples and clips in memory. */
+async function simulate(o: ReturnType<typeof args>, seed: number, minutes: number, startMs: number, fleetId: string) {
   const sink = new MemorySink();
-  const fleet = await runFleet(
-    { seed: o.seed, vehicles: o.vehicles, minutes: o.minutes, startMs, fleetId: `eval${o.seed}`, plan: parseScenarioPlan({ scenarios: 'default' }), video: o.video ? { width: 96, height: 72 } : false, rate: 'max' },
-    sink,
-  );
-  const simMs = Date.now() - began;
-  const seen = new Set(o.seen);
-  const novel = fleet.truth.filter((t) => !seen.has(t.scenario));
-  const familiar = fleet.truth.filter((t) => seen.has(t.scenario));
-  const classify = (w: RawWindow) => {
-    const positive = overlaps(novel, w.driveId, w.startT, w.endT);
-    return { positive, familiar: !positive && overlaps(familiar, w.driveId, w.startT, w.endT) };
-  };
-  const model = await LoadedModel.load(defaultModelDir(), { devices: parseDevices(process.env.SCORER_DEVICES), log: (m) => process.stderr.write(`${m}\n`) });
+  const video = o.video ? { width: 96, height: 72 } : (false as const);
+  const fleet = await runFleet({ seed, vehicles: o.vehicles, minutes, startMs, fleetId, plan: parseScenarioPlan({ scenarios: 'default' }), video, rate: 'max' }, sink);
+  return { sink, truth: fleet.truth };
+}
 
-  // Segments in time order across the fleet, scored a time slice at a time, as the scorer sees them.
-  const endMs = startMs + o.minutes * 60_000;
-  const calibrator = new SurpriseCalibrator();
-  const scored: Scored[] = [];
-  const rng = Rng.derive(o.seed, 'eval-mining/random-baseline');
-  const rand = () => rng.next();
+/**
+ * Scores a fleet's segments in time order across the fleet, a time slice at a time, as the scorer sees
+ * them, calibrating each batch as it goes; `onWindow` gets every window with its calibrated score.
+ */
+async function scoreFleet(
+  model: LoadedModel,
+  sink: MemorySink,
+  startMs: number,
+  minutes: number,
+  calibrator: SurpriseCalibrator,
+  onWindow: (w: RawWindow, cal: CalibratedScore) => void = () => undefined,
+): Promise<void> {
   const cache = new ClipEmbeddingCache();
+  const endMs = startMs + minutes * 60_000;
   for (let t = startMs; t < endMs; t += SEGMENT_MS) {
     const batch: SegmentToScore[] = [];
     const { fromT, toT } = segmentSpan(model.io, t, t + SEGMENT_MS);
@@ -144,11 +142,38 @@ async function main(): Promise<void> {
     }
     const windows = await scoreSegments(model, batch);
     const cal = calibrator.calibrateBatch(windows.map((w) => w.components), windows.map((w) => ({ group: w.segmentId, t: w.startT })));
-    windows.forEach((w, i) => {
-      const severity = w.triggers.reduce((s, h) => s + 1 + Math.min(h.value / 100, 0.5), 0);
-      scored.push({ w, z: cal[i].z, surprise: cal[i].total, pValue: cal[i].pValue, trigger: severity, random: rand(), ...classify(w) });
-    });
+    windows.forEach((w, i) => onWindow(w, cal[i]));
   }
+}
+
+async function main(): Promise<void> {
+  const o = args();
+  const began = Date.now();
+  const startMs = Math.floor(Date.UTC(2026, 0, 5, 9) / SEGMENT_MS) * SEGMENT_MS + o.seed * 3_600_000;
+  const { sink, truth } = await simulate(o, o.seed, o.minutes, startMs, `eval${o.seed}`);
+  // The scorer calibrates against the fleet's recent driving: an earlier stretch of another fleet (its own
+  // seed, the same scenario plan) warms the calibration up, so the first minutes are not judged on a cold one.
+  const warmStartMs = startMs - 24 * 3_600_000;
+  const warm = o.warmup > 0 ? await simulate(o, o.seed + 100_000, o.warmup, warmStartMs, `warm${o.seed}`) : undefined;
+  const simMs = Date.now() - began;
+  const seen = new Set(o.seen);
+  const novel = truth.filter((t) => !seen.has(t.scenario));
+  const familiar = truth.filter((t) => seen.has(t.scenario));
+  const classify = (w: RawWindow) => {
+    const positive = overlaps(novel, w.driveId, w.startT, w.endT);
+    return { positive, familiar: !positive && overlaps(familiar, w.driveId, w.startT, w.endT) };
+  };
+  const model = await LoadedModel.load(defaultModelDir(), { devices: parseDevices(process.env.SCORER_DEVICES), log: (m) => process.stderr.write(`${m}\n`) });
+
+  const calibrator = new SurpriseCalibrator();
+  if (warm) await scoreFleet(model, warm.sink, warmStartMs, o.warmup, calibrator);
+  const scored: Scored[] = [];
+  const rng = Rng.derive(o.seed, 'eval-mining/random-baseline');
+  const rand = () => rng.next();
+  await scoreFleet(model, sink, startMs, o.minutes, calibrator, (w, cal) => {
+    const severity = w.triggers.reduce((s, h) => s + 1 + Math.min(h.value / 100, 0.5), 0);
+    scored.push({ w, z: cal.z, surprise: cal.total, pValue: cal.pValue, trigger: severity, random: rand(), ...classify(w) });
+  });
   await model.release();
 
   // AUROC ranks the windows that are clearly positive (a novel event) or negative (no event at all).
@@ -163,7 +188,7 @@ async function main(): Promise<void> {
   // Per scenario type: how many of its events have a window in the top 5% of surprise.
   const top5 = [...scored].sort((a, b) => b.surprise - a.surprise).slice(0, Math.round(scored.length * 0.05));
   const perType = new Map<string, { events: number; inTop5: number; seen: boolean }>();
-  for (const t of fleet.truth) {
+  for (const t of truth) {
     const e = perType.get(t.scenario) ?? { events: 0, inTop5: 0, seen: seen.has(t.scenario) };
     e.events++;
     if (top5.some((s) => overlaps([t], s.w.driveId, s.w.startT, s.w.endT))) e.inTop5++;
@@ -192,13 +217,13 @@ async function main(): Promise<void> {
   }
   if (process.env.EVAL_DUMP) {
     // One JSON line per window (components, z, labels, predicted vs actual): for offline analysis of the scoring.
-    const types = (w: RawWindow) => fleet.truth.filter((t) => overlaps([t], w.driveId, w.startT, w.endT)).map((t) => t.scenario);
+    const types = (w: RawWindow) => truth.filter((t) => overlaps([t], w.driveId, w.startT, w.endT)).map((t) => t.scenario);
     writeFileSync(process.env.EVAL_DUMP, scored.map((s) => JSON.stringify({ driveId: s.w.driveId, t: s.w.startT, c: s.w.components, z: s.z, surprise: s.surprise, trigger: s.trigger, positive: s.positive, types: types(s.w), series: s.w.series, triggers: s.w.triggers.map((h) => h.trigger) })).join('\n'));
-    writeFileSync(`${process.env.EVAL_DUMP}.truth`, fleet.truth.map((t) => JSON.stringify(t)).join('\n'));
+    writeFileSync(`${process.env.EVAL_DUMP}.truth`, truth.map((t) => JSON.stringify(t)).join('\n'));
   }
   console.log(`component AUROC: ${COMPONENTS.map((c) => `${c} ${comp(c)}`).join(', ')}`);
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : ' n/a');
-  console.log(`eval:mining seed ${o.seed}: ${o.vehicles} vehicles × ${o.minutes} min${o.video ? ' with video' : ', actions only'}; ${fleet.truth.length} injected events (${[...perType].map(([n, e]) => `${n} ${e.events}`).join(', ')})`);
+  console.log(`eval:mining seed ${o.seed}: ${o.vehicles} vehicles × ${o.minutes} min${o.video ? ' with video' : ', actions only'}; ${truth.length} injected events (${[...perType].map(([n, e]) => `${n} ${e.events}`).join(', ')})`);
   console.log(`${scored.length} windows, ${positives} overlap an event of a type the model never saw${familiar.length ? `, ${scored.length - ranked.length} only seen types (left out of AUROC)` : ''}; simulation ${(simMs / 1000).toFixed(0)} s, scoring ${((Date.now() - began - simMs) / 1000).toFixed(0)} s`);
   console.log('selector     AUROC   precision@' + k + '   edge cases');
   for (const [name, r] of [['surprise', surprise], ['triggers', triggers], ['random', random]] as const) console.log(`${name.padEnd(12)} ${fmt(r.auroc)}   ${fmt(r.precision).padStart(10)}   ${String(r.cases).padStart(10)}`);
@@ -206,7 +231,7 @@ async function main(): Promise<void> {
   console.log(`events with a window in the top 5% of surprise, by type the model never saw: ${line(false)}`);
   console.log(`… and by type the model saw in training (--seen; a good model is not surprised by them): ${line(true)}`);
   const out = (r: { auroc: number; precision: number; cases: number }) => ({ auroc: round(r.auroc), precisionAt50: k === 50 ? round(r.precision) : undefined, [`precisionAt${k}`]: round(r.precision), edgeCases: r.cases });
-  console.log(JSON.stringify({ seed: o.seed, windows: scored.length, positiveWindows: positives, events: fleet.truth.length, seen: o.seen, byType: Object.fromEntries(perType), surprise: out(surprise), triggers: out(triggers), random: out(random) }));
+  console.log(JSON.stringify({ seed: o.seed, windows: scored.length, positiveWindows: positives, events: truth.length, seen: o.seen, byType: Object.fromEntries(perType), surprise: out(surprise), triggers: out(triggers), random: out(random) }));
 }
 
 function fmtN(x: number): string {
