@@ -14,8 +14,9 @@ const DEMO_DRIVE_MINUTES = 10;
 
 /**
  * A small simulated fleet inside the engine (the `sim` role), so a newcomer sees data flowing:
- * three vehicles in real time with scenarios, publishing to the engine's own bus and blob store
- * exactly like real vehicles (clips at 160×120, one encode per vehicle every 10 s). Drives of ten
+ * three vehicles in real time with scenarios (a cut-in 12 s into the first drive, random ones after),
+ * publishing to the engine's own bus and blob store exactly like real vehicles (clips at 160×120, one
+ * encode per vehicle every 10 s). Drives of ten
  * minutes follow each other; the ground truth of each is appended to
  * `<SURPRISAL_DATA_DIR>/demo-fleet-truth.jsonl`, apart from the fleet data. Stops with the app.
  */
@@ -64,6 +65,9 @@ export class DemoFleetService implements OnApplicationBootstrap, BeforeApplicati
             startMs,
             fleetId: 'demo',
             plan: parseScenarioPlan({ scenarios: 'default' }),
+            // A cut-in early in the first drive, so a newcomer's first edge cases appear within a minute
+            // whatever the random scenarios do (a cold calibration needs an unmistakable event).
+            forced: round === 0 ? [{ scenario: 'cut-in', atS: 12 }] : undefined,
             video: { width: 160, height: 120 },
             rate: 'realtime',
             signal: this.abort.signal,

@@ -63,4 +63,34 @@ describe('vehicle dynamics', () => {
       expect(ticks[ticks.length - 1].s - ticks[0].s).toBeGreaterThan(1000);
     }
   });
+
+  it('brakes like a person in everyday driving: at lights and lower limits never harder than 4 m/s², and on through a yellow it can clear', () => {
+    const clearable: { seed: number; at: number; v: number; minV: number; passed: boolean }[] = [];
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      let open: ((typeof clearable)[number] & { lineS: number }) | undefined;
+      let yellowBefore = false;
+      const { ticks } = drive({ seed, durationS: 300 }, (sim) => {
+        const { s, v } = sim.state;
+        if (open) {
+          open.minV = Math.min(open.minV, v);
+          if (s > open.lineS) {
+            open.passed = true;
+            open = undefined;
+          }
+        }
+        // A light turning yellow ahead of a moving car that reaches its stop line before red at its speed.
+        const x = sim.road.nextIntersection(s, 150);
+        const dist = x ? x.s - s - 6 : Infinity;
+        const yellow = x !== undefined && sim.road.lightAt(x, sim.t) === 'yellow';
+        if (x && yellow && !yellowBefore && v > 5 && dist > 0 && dist < v * sim.road.yellowLeft(x, sim.t)) {
+          open = { seed, at: sim.t, v, minV: v, passed: false, lineS: x.s - 6 };
+          clearable.push(open);
+        }
+        yellowBefore = yellow;
+      });
+      expect(Math.min(...ticks.map((k) => k.sample!.accel!)), `seed ${seed}`).toBeGreaterThanOrEqual(-4);
+    }
+    expect(clearable.length).toBeGreaterThan(0);
+    for (const c of clearable.filter((x) => x.passed)) expect(c.minV, JSON.stringify(c)).toBeGreaterThan(0.7 * c.v);
+  });
 });

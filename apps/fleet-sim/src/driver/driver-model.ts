@@ -1,6 +1,6 @@
 import { clamp, wrapAngle } from '../core/geo';
 import { Rng } from '../core/rng';
-import { LEFT_LANE_D, ONCOMING_LANE_D, RIGHT_LANE_D, Road, STOP_LINE_OFFSET } from '../world/road';
+import { type Intersection, LEFT_LANE_D, ONCOMING_LANE_D, RIGHT_LANE_D, Road, STOP_LINE_OFFSET } from '../world/road';
 import { idm, type Agent } from '../world/traffic';
 import { MAX_DECEL, MAX_WHEEL_ANGLE, WHEELBASE, travelDir, type VehicleState } from './vehicle-dynamics';
 
@@ -79,6 +79,8 @@ export class DriverModel {
   private steerOu = 0;
   private accelOu = 0;
   private signal: -1 | 0 | 1 = 0;
+  /** The intersection whose yellow the driver decided to drive through (it ignores that light until past it). */
+  private committedTo: Intersection | undefined;
 
   constructor(
     readonly style: DriverStyle,
@@ -134,11 +136,14 @@ export class DriverModel {
       if (x) {
         const colour = world.road.lightAt(x, world.t);
         const dist = (x.s - ego.s) * dir - STOP_LINE_OFFSET;
-        // The constant deceleration that ends at the stop line: a driver stops for a yellow only when
-        // it is firm at most, and never brakes much harder than it (IDM's gap term alone asked for
-        // up to 8 m/s² when a light turned yellow 30 m ahead, a stop no everyday driver makes).
+        // The dilemma zone: at a yellow, a driver who reaches the stop line before red at its speed
+        // drives on and is committed to it; one who cannot stops if that is firm at most. Stopping, it
+        // never brakes much harder than the constant deceleration that ends at the line (IDM's gap term
+        // alone asked for up to 8 m/s² when a light turned yellow 30 m ahead, a stop no everyday driver makes).
         const needed = (ego.v * ego.v) / (2 * Math.max(dist, 0.1));
-        if (dist > -1 && (colour === 'red' || (colour === 'yellow' && needed <= STOP_FOR_YELLOW_DECEL))) {
+        if (colour === 'yellow' && this.committedTo !== x && dist > 0 && dist < ego.v * world.road.yellowLeft(x, world.t)) this.committedTo = x;
+        const stop = colour === 'red' || (colour === 'yellow' && needed <= STOP_FOR_YELLOW_DECEL);
+        if (dist > -1 && stop && this.committedTo !== x) {
           accel = Math.min(accel, Math.max(follow(Math.max(dist, 0.1), ego.v), -1.15 * needed - 0.3));
         }
       }

@@ -175,6 +175,14 @@ export class Road {
     return phase < x.green ? 'green' : phase < x.green + x.yellow ? 'yellow' : 'red';
   }
 
+  /** Seconds left until the light turns red while it shows yellow; 0 when it shows another colour. */
+  yellowLeft(x: Intersection, t: number): number {
+    if (x.override && t < x.override.until) return x.override.colour === 'yellow' ? x.override.until - t : 0;
+    const cycle = x.green + x.yellow + x.red;
+    const phase = (((t + x.offset) % cycle) + cycle) % cycle;
+    return phase >= x.green && phase < x.green + x.yellow ? x.green + x.yellow - phase : 0;
+  }
+
   /** The first intersection strictly ahead of s in the direction of travel, within `horizon` metres. */
   nextIntersection(s: number, horizon: number, dir: 1 | -1 = 1): Intersection | undefined {
     let best: Intersection | undefined;
