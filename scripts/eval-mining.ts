@@ -6,7 +6,7 @@
  * slicing, onnxruntime inference, calibration, rule triggers and peak merging the scorer and miner
  * run, in process and without the database — and compares against the simulator's ground truth:
  * window-level AUROC and precision@k of edge cases for calibrated surprise, rule triggers and random
- * selection. The last line is the JSON of the figures.
+ * selection, and how many of the injected events any edge case overlaps. The last line is the JSON of the figures.
  *
  * Positives are the events of types the scoring model did not see in training. The committed default
  * model learned from driving with no scenarios (--scenarios none), so by default every type is one.
@@ -86,7 +86,13 @@ interface Scored {
 const overlaps = (truth: readonly TruthRecord[], driveId: string, a: number, b: number) => truth.some((t) => t.driveId === driveId && t.startT <= b && t.endT >= a);
 
 /** Edge cases from one score: peaks above the threshold merged in time per drive, ranked by their peak. */
-function precisionAtK(scored: readonly Scored[], key: 'surprise' | 'trigger' | 'random', threshold: number, k: number, truth: readonly TruthRecord[]): { precision: number; cases: number } {
+function precisionAtK(
+  scored: readonly Scored[],
+  key: 'surprise' | 'trigger' | 'random',
+  threshold: number,
+  k: number,
+  truth: readonly TruthRecord[],
+): { precision: number; cases: number; found: TruthRecord[] } {
   const byDrive = new Map<string, { startT: number; endT: number; total: number; pValue: number }[]>();
   for (const s of scored) {
     const list = byDrive.get(s.w.driveId) ?? [];
@@ -100,7 +106,9 @@ function precisionAtK(scored: readonly Scored[], key: 'surprise' | 'trigger' | '
   cases.sort((a, b) => b.score - a.score);
   const top = cases.slice(0, k);
   const hits = top.filter((c) => overlaps(truth, c.driveId, c.startT, c.endT)).length;
-  return { precision: top.length ? hits / top.length : Number.NaN, cases: cases.length };
+  // The events any edge case overlaps: what a reviewer gets to see at all (recall), beside precision.
+  const found = truth.filter((t) => cases.some((c) => overlaps([t], c.driveId, c.startT, c.endT)));
+  return { precision: top.length ? hits / top.length : Number.NaN, cases: cases.length, found };
 }
 
 /** A simulated fleet, its samples and clips in memory. */
@@ -225,12 +233,22 @@ async function main(): Promise<void> {
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : ' n/a');
   console.log(`eval:mining seed ${o.seed}: ${o.vehicles} vehicles × ${o.minutes} min${o.video ? ' with video' : ', actions only'}; ${truth.length} injected events (${[...perType].map(([n, e]) => `${n} ${e.events}`).join(', ')})`);
   console.log(`${scored.length} windows, ${positives} overlap an event of a type the model never saw${familiar.length ? `, ${scored.length - ranked.length} only seen types (left out of AUROC)` : ''}; simulation ${(simMs / 1000).toFixed(0)} s, scoring ${((Date.now() - began - simMs) / 1000).toFixed(0)} s`);
-  console.log('selector     AUROC   precision@' + k + '   edge cases');
-  for (const [name, r] of [['surprise', surprise], ['triggers', triggers], ['random', random]] as const) console.log(`${name.padEnd(12)} ${fmt(r.auroc)}   ${fmt(r.precision).padStart(10)}   ${String(r.cases).padStart(10)}`);
+  console.log('selector     AUROC   precision@' + k + '   edge cases   events found');
+  for (const [name, r] of [['surprise', surprise], ['triggers', triggers], ['random', random]] as const) {
+    console.log(`${name.padEnd(12)} ${fmt(r.auroc)}   ${fmt(r.precision).padStart(10)}   ${String(r.cases).padStart(10)}   ${`${r.found.length}/${novel.length}`.padStart(12)}`);
+  }
+  const foundByType = [...new Set(novel.map((t) => t.scenario))].map((n) => `${n} ${surprise.found.filter((t) => t.scenario === n).length}/${novel.filter((t) => t.scenario === n).length}`);
+  console.log(`events an edge case of surprise overlaps, by type: ${foundByType.join(', ')}`);
   const line = (wanted: boolean) => [...perType].filter(([, e]) => e.seen === wanted).map(([n, e]) => `${n} ${e.inTop5}/${e.events}`).join(', ') || 'none';
   console.log(`events with a window in the top 5% of surprise, by type the model never saw: ${line(false)}`);
   console.log(`… and by type the model saw in training (--seen; a good model is not surprised by them): ${line(true)}`);
-  const out = (r: { auroc: number; precision: number; cases: number }) => ({ auroc: round(r.auroc), precisionAt50: k === 50 ? round(r.precision) : undefined, [`precisionAt${k}`]: round(r.precision), edgeCases: r.cases });
+  const out = (r: { auroc: number; precision: number; cases: number; found: TruthRecord[] }) => ({
+    auroc: round(r.auroc),
+    precisionAt50: k === 50 ? round(r.precision) : undefined,
+    [`precisionAt${k}`]: round(r.precision),
+    edgeCases: r.cases,
+    eventsFound: r.found.length,
+  });
   console.log(JSON.stringify({ seed: o.seed, windows: scored.length, positiveWindows: positives, events: truth.length, seen: o.seen, byType: Object.fromEntries(perType), surprise: out(surprise), triggers: out(triggers), random: out(random) }));
 }
 
