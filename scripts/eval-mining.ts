@@ -37,17 +37,15 @@ function args(): { seed: number; vehicles: number; minutes: number; warmup: numb
     const i = a.indexOf(`--${name}`);
     return i >= 0 && a[i + 1] !== undefined ? a[i + 1] : fallback;
   };
-  const num = (name: string, fallback: number) => {
+  const num = (name: string, fallback: number, zeroAllowed = false) => {
     const v = Number(get(name, String(fallback)));
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name}: expected a positive number`);
+    if (!Number.isFinite(v) || v < 0 || (v === 0 && !zeroAllowed)) throw new Error(`--${name}: expected a ${zeroAllowed ? 'non-negative' : 'positive'} number`);
     return v;
   };
   const seen = get('seen', '').split(',').map((t) => t.trim()).filter(Boolean);
   const unknown = seen.filter((t) => !SCENARIO_TYPES.has(t as never));
   if (unknown.length) throw new Error(`--seen: unknown scenario type(s) ${unknown.join(', ')} (known: ${[...SCENARIO_TYPES.keys()].join(', ')})`);
-  const warmup = Number(get('warmup', '2'));
-  if (!Number.isFinite(warmup) || warmup < 0) throw new Error('--warmup: expected minutes ≥ 0');
-  return { seed: num('seed', 1), vehicles: num('vehicles', 10), minutes: num('minutes', 5), warmup, video: get('video', 'on') !== 'off', k: num('k', 50), seen };
+  return { seed: num('seed', 1), vehicles: num('vehicles', 10), minutes: num('minutes', 5), warmup: num('warmup', 2, true), video: get('video', 'on') !== 'off', k: num('k', 50), seen };
 }
 
 /** AUROC by the rank-sum (ties count half). */

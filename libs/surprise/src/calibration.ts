@@ -117,9 +117,7 @@ export interface WindowPlace {
 export interface CalibratedScore {
   /** Robust z of each present component against its recent distribution. */
   z: ComponentValues;
-  /** The window's own evidence (windowEvidence of z). */
-  evidence: number;
-  /** The combined evidence: the mean evidence of the window's neighbourhood (pooledEvidence). */
+  /** The combined evidence: the mean windowEvidence of the window's neighbourhood (pooledEvidence). */
   raw: number;
   /** The calibrated total: robust z of raw against the recent raws of this model version. */
   total: number;
@@ -160,23 +158,22 @@ export function pooledEvidence(evidence: readonly number[], places: readonly Win
   const out = new Array<number>(evidence.length);
   for (const idx of groups.values()) {
     idx.sort((a, b) => places[a].t - places[b].t);
-    const ev = idx.map((i) => evidence[i]);
     // A sliding window over the time-sorted group: [lo, hi) holds the neighbours of position k.
     let lo = 0;
     let hi = 0;
     let sum = 0;
     for (let k = 0; k < idx.length; k++) {
       const t = places[idx[k]].t;
-      while (hi < idx.length && places[idx[hi]].t <= t + halfWidthMs) sum += ev[hi++];
-      while (places[idx[lo]].t < t - halfWidthMs) sum -= ev[lo++];
+      while (hi < idx.length && places[idx[hi]].t <= t + halfWidthMs) sum += evidence[idx[hi++]];
+      while (places[idx[lo]].t < t - halfWidthMs) sum -= evidence[idx[lo++]];
       out[idx[k]] = sum / (hi - lo);
     }
   }
   return out;
 }
 
-/** Robust z of each component against its centre, and the window's evidence from them. */
-function zEvidence(w: ComponentValues, centres: Partial<Record<Component, { median: number; scale: number }>>): { z: ComponentValues; evidence: number } {
+/** Robust z of each present component against its centre. */
+function zScores(w: ComponentValues, centres: Partial<Record<Component, { median: number; scale: number }>>): ComponentValues {
   const z: ComponentValues = {};
   for (const c of COMPONENTS) {
     const v = w[c];
@@ -184,7 +181,7 @@ function zEvidence(w: ComponentValues, centres: Partial<Record<Component, { medi
     if (v === undefined || !Number.isFinite(v) || !centre) continue;
     z[c] = (v - centre.median) / centre.scale;
   }
-  return { z, evidence: windowEvidence(z) };
+  return z;
 }
 
 /**
@@ -224,15 +221,15 @@ export class SurpriseCalibrator {
   calibrateBatch(batch: readonly ComponentValues[], places?: readonly WindowPlace[]): CalibratedScore[] {
     for (const w of batch) for (const c of COMPONENTS) if (w[c] !== undefined) this.components[c].add(w[c]);
     const centres = this.centres();
-    const partial = batch.map((w) => zEvidence(w, centres));
-    const evidence = partial.map((p) => p.evidence);
+    const zs = batch.map((w) => zScores(w, centres));
+    const evidence = zs.map(windowEvidence);
     const raws = places ? pooledEvidence(evidence, places) : evidence;
     for (const r of raws) this.totals.add(r);
     this.seenCount += batch.length;
     const t = this.totals.centre();
-    return partial.map((p, i) => {
+    return zs.map((z, i) => {
       const total = (raws[i] - t.median) / t.scale;
-      return { ...p, raw: raws[i], total, pValue: this.pValueOf(raws[i], total) };
+      return { z, raw: raws[i], total, pValue: this.pValueOf(raws[i], total) };
     });
   }
 
@@ -248,10 +245,11 @@ export class SurpriseCalibrator {
 
   /** Scores one window on its own, without learning (evaluation, explanations). */
   score(w: ComponentValues): CalibratedScore {
-    const { z, evidence } = zEvidence(w, this.centres());
+    const z = zScores(w, this.centres());
+    const raw = windowEvidence(z);
     const t = this.totals.centre();
-    const total = this.totals.size ? (evidence - t.median) / t.scale : evidence;
-    return { z, evidence, raw: evidence, total, pValue: this.pValueOf(evidence, total) };
+    const total = this.totals.size ? (raw - t.median) / t.scale : raw;
+    return { z, raw, total, pValue: this.pValueOf(raw, total) };
   }
 
   private pValueOf(raw: number, total: number): number {

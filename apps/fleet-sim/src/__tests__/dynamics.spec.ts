@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JERK, MAX_WHEEL_ANGLE, STEERING_RATIO } from '../driver/vehicle-dynamics';
 import { parseScenarioPlan } from '../scenarios/registry';
+import { STOP_LINE_OFFSET } from '../world/road';
 import { drive } from './drive-harness';
 
 const R = 6_378_137;
@@ -80,10 +81,11 @@ describe('vehicle dynamics', () => {
         }
         // A light turning yellow ahead of a moving car that reaches its stop line before red at its speed.
         const x = sim.road.nextIntersection(s, 150);
-        const dist = x ? x.s - s - 6 : Infinity;
-        const yellow = x !== undefined && sim.road.lightAt(x, sim.t) === 'yellow';
-        if (x && yellow && !yellowBefore && v > 5 && dist > 0 && dist < v * sim.road.yellowLeft(x, sim.t)) {
-          open = { seed, at: sim.t, v, minV: v, passed: false, lineS: x.s - 6 };
+        const dist = x ? x.s - s - STOP_LINE_OFFSET : Infinity;
+        const signal = x && sim.road.signalAt(x, sim.t);
+        const yellow = signal?.colour === 'yellow';
+        if (x && signal && yellow && !yellowBefore && v > 5 && dist > 0 && dist < v * signal.left) {
+          open = { seed, at: sim.t, v, minV: v, passed: false, lineS: x.s - STOP_LINE_OFFSET };
           clearable.push(open);
         }
         yellowBefore = yellow;

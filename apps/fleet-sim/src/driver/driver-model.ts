@@ -112,11 +112,7 @@ export class DriverModel {
 
     // Speed.
     const decel = this.style.comfortDecel;
-    // Look far enough ahead that a lower limit or a curve enters the view while the comfortable
-    // braking envelope is still above the current speed: the driver then eases off smoothly instead
-    // of braking at once when it appears (a fixed 160 m made a step of up to 3 m/s² at 25 m/s).
-    const lookAhead = Math.max(160, 25 + (ego.v * ego.v) / (1.2 * decel) + 50);
-    let v0 = world.road.speedCap(ego.s, lookAhead, decel, dir) * this.style.speedFactor * world.weatherSpeedFactor;
+    let v0 = world.road.speedCap(ego.s, decel, dir, ego.v) * this.style.speedFactor * world.weatherSpeedFactor;
     if (this.overrides.maxSpeed !== undefined) v0 = Math.min(v0, this.overrides.maxSpeed);
     const follow = (gap: number, dv: number) => idm(ego.v, v0, gap, dv, this.style.headway, this.style.maxAccel, decel, 3);
     // Above the wanted speed (a lower limit or a curve ahead) the driver brakes towards it, not just lifts off.
@@ -134,14 +130,14 @@ export class DriverModel {
     if (!turning) {
       const x = world.road.nextIntersection(ego.s, Math.min(world.visibility, 150), dir);
       if (x) {
-        const colour = world.road.lightAt(x, world.t);
+        const { colour, left } = world.road.signalAt(x, world.t);
         const dist = (x.s - ego.s) * dir - STOP_LINE_OFFSET;
         // The dilemma zone: at a yellow, a driver who reaches the stop line before red at its speed
         // drives on and is committed to it; one who cannot stops if that is firm at most. Stopping, it
         // never brakes much harder than the constant deceleration that ends at the line (IDM's gap term
         // alone asked for up to 8 m/s² when a light turned yellow 30 m ahead, a stop no everyday driver makes).
         const needed = (ego.v * ego.v) / (2 * Math.max(dist, 0.1));
-        if (colour === 'yellow' && this.committedTo !== x && dist > 0 && dist < ego.v * world.road.yellowLeft(x, world.t)) this.committedTo = x;
+        if (colour === 'yellow' && this.committedTo !== x && dist > 0 && dist < ego.v * left) this.committedTo = x;
         const stop = colour === 'red' || (colour === 'yellow' && needed <= STOP_FOR_YELLOW_DECEL);
         if (dist > -1 && stop && this.committedTo !== x) {
           accel = Math.min(accel, Math.max(follow(Math.max(dist, 0.1), ego.v), -1.15 * needed - 0.3));

@@ -57,7 +57,7 @@ export class VehicleSim {
     const style = drawStyle(rng('style'));
     this.driver = new DriverModel(style, rng('driver'));
     const s0 = 60;
-    const v0 = this.road.speedCap(s0, 160, style.comfortDecel) * style.speedFactor * weatherSpeedFactor(this.conditions) * 0.95;
+    const v0 = this.road.speedCap(s0, style.comfortDecel) * style.speedFactor * weatherSpeedFactor(this.conditions) * 0.95;
     this.state = { s: s0, d: RIGHT_LANE_D, psi: 0, v: v0, a: 0, delta: Math.atan(2.7 * this.road.curvature(s0)), yawRate: 0 };
     this.traffic.populate({ s: s0, d: RIGHT_LANE_D, v: v0, dir: 1 });
     this.scenarioRng = rng('scenarios');

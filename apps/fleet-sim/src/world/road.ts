@@ -50,6 +50,9 @@ const LIMITS: readonly (readonly [number, number])[] = [
 const DESIGN_LAT_ACCEL = 1.6;
 /** Distance before the intersection where vehicles stop. */
 export const STOP_LINE_OFFSET = 6;
+/** A lower limit is met this far into its stretch, braking for it at this share of the driver's deceleration. */
+const LIMIT_LEAD_M = 25;
+const LIMIT_DECEL_SHARE = 0.6;
 
 /**
  * A procedurally generated road: a centreline sampled every metre (position, heading, curvature)
@@ -154,12 +157,19 @@ export class Road {
     return this.stretchAt(s).limit;
   }
 
-  /** The lowest speed the driver must respect from s over the next `horizon` metres, given a deceleration it is willing to use. */
-  speedCap(s: number, horizon: number, decel: number, dir: 1 | -1 = 1): number {
+  /**
+   * The lowest speed a driver going at v must respect from s, given a deceleration it is willing to use:
+   * each lower limit ahead and each curve, eased by the distance left to brake for it. It looks far enough
+   * ahead that a limit comes into view while its braking envelope is still above v, so the driver eases
+   * off instead of braking at once when it appears (a fixed 160 m made a step of up to 3 m/s² at 25 m/s).
+   */
+  speedCap(s: number, decel: number, dir: 1 | -1 = 1, v = 0): number {
+    const limitDecel = LIMIT_DECEL_SHARE * decel;
+    const horizon = Math.max(160, LIMIT_LEAD_M + (v * v) / (2 * limitDecel) + 50);
     let cap = this.limitAt(s);
     for (const st of this.stretches) {
       const dist = dir === 1 ? st.s0 - s : s - st.s1;
-      if (dist > 0 && dist < horizon) cap = Math.min(cap, Math.sqrt(st.limit * st.limit + 2 * decel * 0.6 * Math.max(0, dist - 25)));
+      if (dist > 0 && dist < horizon) cap = Math.min(cap, Math.sqrt(st.limit * st.limit + 2 * limitDecel * Math.max(0, dist - LIMIT_LEAD_M)));
     }
     for (let ahead = 0; ahead <= horizon; ahead += 10) {
       const k = Math.abs(this.curvature(s + dir * ahead));
@@ -169,18 +179,17 @@ export class Road {
   }
 
   lightAt(x: Intersection, t: number): LightColour {
-    if (x.override && t < x.override.until) return x.override.colour;
-    const cycle = x.green + x.yellow + x.red;
-    const phase = (((t + x.offset) % cycle) + cycle) % cycle;
-    return phase < x.green ? 'green' : phase < x.green + x.yellow ? 'yellow' : 'red';
+    return this.signalAt(x, t).colour;
   }
 
-  /** Seconds left until the light turns red while it shows yellow; 0 when it shows another colour. */
-  yellowLeft(x: Intersection, t: number): number {
-    if (x.override && t < x.override.until) return x.override.colour === 'yellow' ? x.override.until - t : 0;
+  /** The light's colour at t and the seconds it keeps it (a scenario's override, else the cycle). */
+  signalAt(x: Intersection, t: number): { colour: LightColour; left: number } {
+    if (x.override && t < x.override.until) return { colour: x.override.colour, left: x.override.until - t };
     const cycle = x.green + x.yellow + x.red;
     const phase = (((t + x.offset) % cycle) + cycle) % cycle;
-    return phase >= x.green && phase < x.green + x.yellow ? x.green + x.yellow - phase : 0;
+    if (phase < x.green) return { colour: 'green', left: x.green - phase };
+    if (phase < x.green + x.yellow) return { colour: 'yellow', left: x.green + x.yellow - phase };
+    return { colour: 'red', left: cycle - phase };
   }
 
   /** The first intersection strictly ahead of s in the direction of travel, within `horizon` metres. */

@@ -37,7 +37,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | fal
  * every window and the miner turns each cut-in into an edge case with a task and an event. A cut-in (the
  * driver brakes hard for a car that cuts in close) is unmistakable even in two vehicles' first minute,
  * when calibration starts cold; a replay of this fleet in process found both vehicles' cut-ins in 10 runs
- * of 10 (totals 6–12) but a debris swerve in only about half, so how well subtler events are found is
+ * of 10 (peak totals 5.8–11.7) but a debris swerve in only about half, so how well subtler events are found is
  * measured by eval:mining over a 50-minute fleet, not asserted here.
  */
 describe('simulated fleet → ingest → scorer → miner (real Kafka, PostgreSQL, S3)', () => {
